@@ -1,0 +1,29 @@
+"""kaizen_core: the rules of 早期経営改善計画策定支援 (Vアップ) and 経営改善計画策定支援 (405事業).
+
+Pure standard-library Python, so the very same package runs in CPython (CLI, tests, site build)
+and in the visitor's browser through Pyodide. The four tools take a JSON-like request and return
+a JSON-like response; see :mod:`kaizen_core.api`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+__all__ = ["TOOLS", "__version__", "run", "run_json"]
+
+TOOLS = ("subsidy", "eligibility", "downturn", "forecast")
+
+
+def run(tool: str, request: Any) -> dict[str, Any]:
+    """Answer one request; raises :class:`kaizen_core.errors.InputError` for bad input."""
+    from kaizen_core.api import run as _run
+
+    return _run(tool, request)
+
+
+def run_json(tool: str, request_text: str) -> str:
+    """JSON in, JSON out, never raises: the entry point for the browser worker."""
+    from kaizen_core.api import run_json as _run_json
+
+    return _run_json(tool, request_text)[1]

@@ -1,0 +1,63 @@
+"""Command line: ``python -m kaizen_core {subsidy|eligibility|downturn|forecast} [FILE|-]``.
+
+Reads a JSON request from FILE or standard input and prints the JSON response. Invalid input exits
+with status 2 and ``{"errors": [...]}``; nothing ever prints a traceback.
+``python -m kaizen_core batch FILE.xlsx|FILE.csv`` runs a sheet of many businesses (needs pandas).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from kaizen_core.api import ENTRY_POINTS, EXIT_INPUT, dumps, run_json
+
+USAGE = """使い方:
+  python -m kaizen_core {subsidy|eligibility|downturn|forecast} [FILE|-]
+      JSONのリクエストをFILE（省略または - なら標準入力）から読み、結果のJSONを出力します。
+  python -m kaizen_core batch FILE.xlsx|FILE.csv [--out 出力先の名前]
+      1行1事業者のシートを一括判定し、結果をCSV（UTF-8 BOM付き）とxlsxで書き出します。
+  python -m kaizen_core batch --template [FILE.xlsx|FILE.csv]
+      一括判定の記入用テンプレートを書き出します。
+"""
+
+
+def _fail(message: str) -> int:
+    sys.stdout.write(dumps({"errors": [{"field": "command", "message": message}]}) + "\n")
+    return EXIT_INPUT
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8")
+    if not args or args[0] in ("-h", "--help", "help"):
+        sys.stdout.write(USAGE)
+        return 0 if args else EXIT_INPUT
+    command, rest = args[0], args[1:]
+    if command == "batch":
+        from kaizen_core.batch import main as batch_main
+
+        return batch_main(rest)
+    if command not in ENTRY_POINTS:
+        return _fail(f"コマンド：「{command}」はありません。\n{USAGE}")
+    if len(rest) > 1:
+        return _fail("入力ファイルは1つだけ指定してください。")
+    source = rest[0] if rest else "-"
+    if source == "-":
+        text = sys.stdin.buffer.read().decode("utf-8-sig", errors="replace")
+    else:
+        path = Path(source)
+        try:
+            text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        except OSError:
+            return _fail(f"入力ファイル：「{source}」を読めません。")
+    code, output = run_json(command, text)
+    sys.stdout.write(output + "\n")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,526 @@
+"""Subsidy calculator: what the council pays, what the business pays, and when.
+
+Each fee item is subsidised at the programme rate, rounded down to the yen, then limited by its own
+cap and by any group cap (the Vアップ total, the 405 size tier, the 中小版GL total), filling the
+items in the order the work happens. Caps, tiers and rates come from the dated parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from kaizen_core.errors import ErrorCollector
+from kaizen_core.numbers import format_man, format_rate, format_yen
+from kaizen_core.params import RuleSet
+from kaizen_core.request import Reader
+
+PROGRAMMES = {
+    "vup": "早期経営改善計画策定支援（Vアップ支援事業）",
+    "405": "経営改善計画策定支援（405事業）通常枠",
+    "405-gl": "経営改善計画策定支援（405事業）中小版GL枠",
+}
+PROGRAMME_ALIASES = {
+    "早期": "vup",
+    "早期経営改善計画策定支援": "vup",
+    "Vアップ": "vup",
+    "405事業": "405",
+    "通常枠": "405",
+    "中小版GL枠": "405-gl",
+    "405gl": "405-gl",
+}
+ROUTES = {"expert": "認定支援機関（士業等専門家など）による支援", "bank": "民間金融機関による支援"}
+ROUTE_ALIASES = {"専門家": "expert", "認定支援機関": "expert", "金融機関": "bank"}
+
+ITEM_ORDER = ("dd", "plan", "monitoring_interim", "monitoring_final", "monitoring", "guarantee_release")
+ITEM_LABELS = {
+    "dd": "DD費用等（第三者支援専門家を含む）",
+    "plan": "計画策定支援費用",
+    "monitoring_interim": "伴走支援（期中）費用",
+    "monitoring_final": "伴走支援（決算期）費用",
+    "monitoring": "伴走支援（モニタリング）費用",
+    "guarantee_release": "金融機関交渉費用（経営者保証解除）",
+}
+PLAN_LABEL_405 = "DD・計画策定支援費用"
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """Which items a programme/route subsidises, their caps, and the group cap over them."""
+
+    items: dict[str, str]  # item → parameter key of its cap
+    group: tuple[str, ...]  # items sharing the group cap, in the order they are filled
+    group_cap_key: str | None
+    retains_plan_half: bool
+
+
+SCHEMES = {
+    ("vup", "expert"): Scheme(
+        items={
+            "plan": "vup.expert.plan_cap",
+            "monitoring_interim": "vup.expert.monitoring_interim_cap",
+            "monitoring_final": "vup.expert.monitoring_final_cap",
+            "guarantee_release": "vup.expert.guarantee_release_cap",
+        },
+        group=("plan", "monitoring_interim", "monitoring_final"),
+        group_cap_key="vup.expert.total_cap",
+        retains_plan_half=True,
+    ),
+    ("vup", "bank"): Scheme(
+        items={"plan": "vup.bank.plan_cap"},
+        group=(),
+        group_cap_key=None,
+        retains_plan_half=False,
+    ),
+    ("405", "expert"): Scheme(
+        items={
+            "plan": "p405.standard.plan_cap",
+            "monitoring": "p405.standard.monitoring_cap",
+            "guarantee_release": "p405.standard.guarantee_release_cap",
+        },
+        group=("plan", "monitoring"),
+        group_cap_key="p405.standard.total_cap",
+        retains_plan_half=True,
+    ),
+    ("405-gl", "expert"): Scheme(
+        items={
+            "dd": "p405.gl.dd_cap",
+            "plan": "p405.gl.plan_cap",
+            "monitoring": "p405.gl.monitoring_cap",
+        },
+        group=("dd", "plan", "monitoring"),
+        group_cap_key="p405.gl.total_cap",
+        retains_plan_half=True,
+    ),
+}
+
+
+def binding_fee(cap: int, rate: Fraction) -> int:
+    """The smallest fee whose rounded-down subsidy reaches ``cap`` (e.g. 15万 → 22.5万)."""
+    fee = -((-cap * rate.denominator) // rate.numerator)
+    while (fee - 1) * rate >= cap:  # pragma: no cover - exact for rates of the form n/d
+        fee -= 1
+    return fee
+
+
+@dataclass
+class ItemResult:
+    item: str
+    label: str
+    fee: int
+    allowed: bool
+    rate: Fraction
+    subsidy_before_caps: int = 0
+    subsidy: int = 0
+    cap: int | None = None
+    cap_key: str | None = None
+    binding_fee: int | None = None
+    capped_by: list[str] = field(default_factory=list)
+
+    @property
+    def self_pay(self) -> int:
+        return self.fee - self.subsidy
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "item": self.item,
+            "label": self.label,
+            "fee": self.fee,
+            "allowed": self.allowed,
+            "subsidy_before_caps": self.subsidy_before_caps,
+            "subsidy": self.subsidy,
+            "self_pay": self.self_pay,
+            "cap": self.cap,
+            "cap_parameter": self.cap_key,
+            "binding_fee": self.binding_fee,
+            "cap_applied": bool(self.capped_by),
+            "capped_by": self.capped_by,
+            "rounding": "1円未満切り捨て",
+        }
+
+
+def _size_tier(rules: RuleSet, sales: int, borrowings: int) -> dict[str, Any]:
+    """The 405 通常枠 tier from the latest period's 売上高 and 金融機関借入金."""
+    tiers = rules.value("p405.standard.tiers")
+    for tier in tiers:
+        if "sales_below" not in tier:
+            reason = (
+                f"売上高{format_yen(sales)}・借入金{format_yen(borrowings)}のどちらかが"
+                f"{format_man(tiers[-2]['sales_below'])}以上のため「{tier['label']}」です。"
+            )
+            return {**tier, "reason": reason}
+        if sales < tier["sales_below"] and borrowings < tier["borrowings_below"]:
+            reason = (
+                f"売上高{format_yen(sales)}と借入金{format_yen(borrowings)}がともに"
+                f"{format_man(tier['sales_below'])}未満のため「{tier['label']}」です。"
+            )
+            return {**tier, "reason": reason}
+    raise AssertionError("the last tier has no upper bound")  # pragma: no cover
+
+
+def _read(request: Any) -> tuple[dict[str, Any], ErrorCollector]:
+    errors = ErrorCollector()
+    reader = Reader(request, errors)
+    reader.check_keys({"programme", "route", "as_of", "fees", "company"})
+    programme = reader.choice("programme", "事業", PROGRAMMES, required=True, aliases=PROGRAMME_ALIASES)
+    route = reader.choice("route", "支援の形", ROUTES, default="expert", aliases=ROUTE_ALIASES)
+    if programme in ("405", "405-gl") and route == "bank":
+        errors.add(
+            "route", "支援の形：民間金融機関による支援はVアップ（早期経営改善計画策定支援）だけの形です。"
+        )
+        route = None
+    as_of = reader.as_of()
+    fees: dict[str, int] = {}
+    fee_map = reader.mapping("fees", "費用")
+    if fee_map is None:
+        errors.add(
+            "fees", '費用：認定支援機関に支払う費用を項目ごとに入力してください（例：{"plan": 300000}）。'
+        )
+    else:
+        fee_reader = Reader(fee_map, errors, "fees", "費用")
+        fee_reader.check_keys(set(ITEM_ORDER))
+        for item in ITEM_ORDER:
+            if item in fee_map:
+                amount = fee_reader.yen(item, ITEM_LABELS[item], default=0)
+                if amount is not None:
+                    fees[item] = amount
+    company: dict[str, int] = {}
+    company_reader = reader.child("company", "会社の規模", required=programme == "405")
+    if company_reader is not None:
+        company_reader.check_keys({"sales", "borrowings"})
+        for key, label in (("sales", "売上高（直近期）"), ("borrowings", "金融機関からの借入金（直近期）")):
+            value = company_reader.yen(key, label, required=programme == "405")
+            if value is not None:
+                company[key] = value
+    return {
+        "programme": programme,
+        "route": route,
+        "as_of": as_of,
+        "fees": fees,
+        "company": company,
+    }, errors
+
+
+def _check_route_period(rules: RuleSet, errors: ErrorCollector) -> None:
+    """The bank route is time-limited; outside its period the request cannot be answered."""
+    parameter = rules.store.get("vup.bank.available")
+    found = parameter.at(rules.as_of)
+    first = parameter.values[0].effective
+    if found is None or not found.value:
+        last_true = max(v.effective for v in parameter.values if v.value)
+        ended = [v.effective for v in parameter.values if not v.value and v.effective > last_true]
+        period = f"{first.isoformat()}から" + (f"{ended[0].isoformat()}の前日まで" if ended else "")
+        errors.add(
+            "route",
+            f"支援の形：民間金融機関による支援は{period}の時限措置で、"
+            f"基準日{rules.as_of.isoformat()}には利用できません。",
+        )
+    else:
+        rules.lookup("vup.bank.available")
+
+
+def calculate(request: Any) -> dict[str, Any]:
+    """Subsidy per fee item, totals, size tier, warnings and the payment schedule."""
+    parsed, errors = _read(request)
+    errors.raise_if_any()
+    programme: str = parsed["programme"]
+    route: str = parsed["route"]
+    rules = RuleSet(parsed["as_of"])
+    if programme == "vup" and route == "bank":
+        _check_route_period(rules, errors)
+        errors.raise_if_any()
+    scheme = SCHEMES[(programme, route)]
+    rate = rules.rate("common.subsidy_rate")
+    rules.lookup("common.yen_rounding")
+    explanation: list[str] = [
+        f"{PROGRAMMES[programme]}"
+        + (f"（{ROUTES[route]}）" if programme == "vup" else "")
+        + f"として、基準日{rules.as_of.isoformat()}の規則で計算しました。",
+    ]
+    warnings: list[dict[str, str]] = []
+
+    def warn(code: str, message: str, item: str | None = None) -> None:
+        entry = {"code": code, "message": message}
+        if item:
+            entry["item"] = item
+        warnings.append(entry)
+
+    items: list[ItemResult] = []
+    for item in ITEM_ORDER:
+        if item not in parsed["fees"]:
+            continue
+        fee = parsed["fees"][item]
+        label = PLAN_LABEL_405 if (item == "plan" and programme == "405") else ITEM_LABELS[item]
+        allowed = item in scheme.items
+        result = ItemResult(item, label, fee, allowed, rate)
+        items.append(result)
+        if not allowed:
+            warn(
+                "item_not_allowed",
+                f"{label}は、{PROGRAMMES[programme]}"
+                + (f"（{ROUTES[route]}）" if programme == "vup" else "")
+                + "では補助の対象外です。全額を自己負担として計算しました。",
+                item,
+            )
+            explanation.append(f"{label}{format_yen(fee)}は補助の対象外のため、全額が自己負担です。")
+            continue
+        result.subsidy_before_caps = fee * rate.numerator // rate.denominator
+        result.cap_key = scheme.items[item]
+        result.cap = rules.yen(result.cap_key)
+        result.binding_fee = binding_fee(result.cap, rate)
+        result.subsidy = min(result.subsidy_before_caps, result.cap)
+        sentence = (
+            f"{label}{format_yen(fee)}×{format_rate(rate)}＝{format_yen(result.subsidy_before_caps)}"
+            "（1円未満切り捨て）"
+        )
+        if result.subsidy_before_caps > result.cap:
+            result.capped_by.append(result.cap_key)
+            sentence += f"。上限{format_man(result.cap)}を超えるため補助は{format_yen(result.cap)}です"
+        explanation.append(sentence + "。")
+        if fee > result.binding_fee:
+            warn(
+                "above_binding_fee",
+                f"{label}{format_yen(fee)}は、補助が上限{format_man(result.cap)}に達する"
+                f"{format_yen(result.binding_fee)}を超えています。超えた"
+                f"{format_yen(fee - result.binding_fee)}は全額が自己負担です。",
+                item,
+            )
+
+    by_item = {result.item: result for result in items}
+    group_cap = rules.yen(scheme.group_cap_key) if scheme.group_cap_key else None
+    group_cap_key = scheme.group_cap_key
+    tier: dict[str, Any] | None = None
+    if programme == "405":
+        tier = _size_tier(rules, parsed["company"]["sales"], parsed["company"]["borrowings"])
+        explanation.append(
+            tier["reason"] + f"補助の上限は合計{format_man(tier['subsidy_cap'])}、"
+            f"費用総額の目安は{format_man(tier['fee_guide'])}以下です。"
+        )
+        if group_cap is None or tier["subsidy_cap"] < group_cap:
+            group_cap = tier["subsidy_cap"]
+            group_cap_key = "p405.standard.tiers"
+    if group_cap is not None and group_cap_key is not None:
+        remaining = group_cap
+        for item in scheme.group:
+            member = by_item.get(item)
+            if member is None:
+                continue
+            granted = min(member.subsidy, remaining)
+            if granted < member.subsidy:
+                cut = member.subsidy - granted
+                member.subsidy = granted
+                member.capped_by.append(group_cap_key)
+                what = (
+                    f"規模区分「{tier['label']}」"
+                    if group_cap_key == "p405.standard.tiers" and tier
+                    else "合計"
+                )
+                explanation.append(
+                    f"{what}の補助上限{format_man(group_cap)}に達したため、{member.label}の補助を"
+                    f"{format_yen(cut)}減らし{format_yen(granted)}としました"
+                    "（上限は作業の順に、計画策定支援から先に充てます）。"
+                )
+                warn(
+                    "group_cap",
+                    f"{what}の補助上限{format_man(group_cap)}に達したため、{member.label}の補助は"
+                    f"{format_yen(granted)}です。",
+                    item,
+                )
+            remaining -= granted
+
+    if tier is not None:
+        total_fee = sum(by_item[i].fee for i in ("plan", "monitoring") if i in by_item)
+        if total_fee > tier["fee_guide"]:
+            warn(
+                "fee_guide_exceeded",
+                f"費用総額{format_yen(total_fee)}は、規模区分「{tier['label']}」の目安"
+                f"{format_man(tier['fee_guide'])}以下を超えています。目安は上限ではありませんが、"
+                "見積りの根拠を協議会に説明できるようにしておきましょう。",
+            )
+        share = rules.rate("p405.standard.monitoring_max_share")
+        monitoring_fee = by_item["monitoring"].fee if "monitoring" in by_item else 0
+        if total_fee > 0 and monitoring_fee > total_fee * share:
+            warn(
+                "monitoring_share",
+                f"伴走支援費用{format_yen(monitoring_fee)}が費用総額{format_yen(total_fee)}の"
+                f"{format_rate(share)}を超えています（各規模区分とも伴走支援費用は総額の"
+                f"{format_rate(share)}以下が目安）。",
+                "monitoring",
+            )
+    if programme == "vup" and route == "expert":
+        final = by_item.get("monitoring_final")
+        if final is None or final.fee == 0:
+            warn(
+                "final_monitoring_missing",
+                "伴走支援（決算期）は必須です。費用が入力されていません。決算期のモニタリングを"
+                "行わないと、留保された計画策定支援の補助の半分が支払われません。",
+                "monitoring_final",
+            )
+
+    subsidy_total = sum(result.subsidy for result in items)
+    fee_total = sum(result.fee for result in items)
+    explanation.append(
+        f"費用の合計{format_yen(fee_total)}のうち、協議会の補助は{format_yen(subsidy_total)}、"
+        f"事業者の自己負担は{format_yen(fee_total - subsidy_total)}です。"
+    )
+    payments = _payment_schedule(programme, route, scheme, by_item, rules, explanation)
+    response: dict[str, Any] = {
+        "tool": "subsidy",
+        "programme": programme,
+        "programme_label": PROGRAMMES[programme],
+        "route": route,
+        "route_label": ROUTES[route],
+        "fee_total": fee_total,
+        "subsidy_total": subsidy_total,
+        "self_pay_total": fee_total - subsidy_total,
+        "items": [result.as_dict() for result in items],
+        "size_tier": None
+        if tier is None
+        else {
+            "tier": tier["tier"],
+            "label": tier["label"],
+            "fee_guide": tier["fee_guide"],
+            "subsidy_cap": tier["subsidy_cap"],
+            "reason": tier["reason"],
+        },
+        "group_cap": group_cap,
+        "payments": payments,
+        "warnings": warnings,
+        "explanation": explanation,
+    }
+    return rules.cite(response)
+
+
+def _payment_schedule(
+    programme: str,
+    route: str,
+    scheme: Scheme,
+    by_item: dict[str, ItemResult],
+    rules: RuleSet,
+    explanation: list[str],
+) -> list[dict[str, Any]]:
+    """Who pays whom at each step; half of the plan subsidy waits for the first monitoring."""
+    stages: list[dict[str, Any]] = []
+    held = 0
+
+    def amount(item: str, attr: str) -> int:
+        result = by_item.get(item)
+        if result is None:
+            return 0
+        return int(result.self_pay if attr == "self_pay" else result.subsidy)
+
+    def add(
+        stage: str, label: str, items: list[str], business: int, council: int, released: int, note: str
+    ) -> None:
+        stages.append(
+            {
+                "stage": stage,
+                "label": label,
+                "items": [item for item in items if item in by_item],
+                "business_pays": business,
+                "council_pays": council,
+                "released_from_hold": released,
+                "held_after": held,
+                "note": note,
+            }
+        )
+
+    start_items = ["dd", "plan"]
+    business_start = sum(amount(item, "self_pay") for item in start_items)
+    if programme == "vup":
+        start_label = "計画策定支援費用の自己負担分の支払い（事業者→認定支援機関）"
+        start_note = (
+            "計画を金融機関に提出した後に支払う流れが基本です。実際の時期は認定支援機関との契約によります。"
+        )
+    else:
+        start_label = "DD・計画策定支援費用の自己負担分の支払い（事業者→認定支援機関）"
+        start_note = "計画策定の着手時（契約時）に支払う例が多く見られます。実際の時期は契約によります。"
+    add("plan_self_pay", start_label, start_items, business_start, 0, 0, start_note)
+
+    plan_subsidy = amount("plan", "subsidy")
+    dd_subsidy = amount("dd", "subsidy")
+    if scheme.retains_plan_half and plan_subsidy > 0:
+        retained_share = rules.rate("common.plan_subsidy_retained_share")
+        paid_now = plan_subsidy * (1 - retained_share)
+        first = paid_now.numerator // paid_now.denominator
+        held = plan_subsidy - first
+        explanation.append(
+            f"計画策定支援の補助{format_yen(plan_subsidy)}のうち{format_yen(first)}は計画の支払申請時に、"
+            f"残り{format_yen(held)}は初回の伴走支援の支払申請の後に、協議会から認定支援機関へ支払われます。"
+        )
+        add(
+            "plan_payment_request",
+            "計画策定支援の支払申請（協議会→認定支援機関）",
+            start_items,
+            0,
+            first + dd_subsidy,
+            0,
+            "補助の半分は初回の伴走支援（モニタリング）の支払申請まで協議会が留保します。",
+        )
+    else:
+        note = (
+            "受理から1年以内に支払申請します。伴走支援の補助はないため、留保はありません。"
+            if route == "bank"
+            else ""
+        )
+        if route == "bank":
+            rules.lookup("vup.bank.payment_request_months")
+        add(
+            "plan_payment_request",
+            "計画策定支援の支払申請（協議会→認定支援機関）",
+            start_items,
+            0,
+            plan_subsidy + dd_subsidy,
+            0,
+            note,
+        )
+
+    if programme == "vup" and route == "expert":
+        monitoring_stages = [
+            (
+                "monitoring_interim",
+                "伴走支援（期中）の支払い・支払申請",
+                ["monitoring_interim"],
+                "任意の期中モニタリングです。",
+            ),
+            (
+                "monitoring_final",
+                "伴走支援（決算期）の支払い・支払申請",
+                ["monitoring_final", "guarantee_release"],
+                "計画策定後1年を経過した最初の決算期のモニタリング（必須）。金融機関交渉費用の支払申請も同時に行います。",
+            ),
+        ]
+    elif programme == "vup":
+        monitoring_stages = [
+            (
+                "monitoring",
+                "金融機関による伴走支援（3年間）",
+                ["monitoring_interim", "monitoring_final", "guarantee_release"],
+                "民間金融機関による支援では伴走支援の費用は補助されません。",
+            )
+        ]
+    else:
+        years = rules.value("p405.monitoring_years")
+        monitoring_stages = [
+            (
+                "monitoring",
+                f"伴走支援（{years}年間、回ごとに支払い・支払申請）",
+                ["monitoring", "guarantee_release"],
+                f"伴走支援は{years}年間、実施の都度に支払います。ここでは合計を示します。"
+                "留保分は初回の伴走支援の支払申請の後に支払われます。",
+            )
+        ]
+    for stage, label, items, note in monitoring_stages:
+        business = sum(amount(item, "self_pay") for item in items)
+        council = sum(amount(item, "subsidy") for item in items)
+        if business == 0 and council == 0:
+            continue
+        released = held
+        held = 0
+        add(stage, label, items, business, council + released, released, note)
+    if held:
+        explanation.append(
+            f"伴走支援の費用が入力されていないため、留保された{format_yen(held)}は支払われないまま残ります。"
+        )
+    return stages
