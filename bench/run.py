@@ -40,13 +40,27 @@ TYPICAL: dict[str, dict[str, Any]] = {
     },
     "downturn": {
         "cause": "covid",
-        "sales": {f"{year}-{month:02d}": 1_000_000 - (year - 2018) * 30_000 for year in range(2018, 2023) for month in range(1, 13)},
+        "sales": {
+            f"{year}-{month:02d}": 1_000_000 - (year - 2018) * 30_000
+            for year in range(2018, 2023)
+            for month in range(1, 13)
+        },
         "latest_month": "2022-12",
         "margins": [
             {
                 "method": 1,
-                "current": {"sales": "2億", "gross_profit": "3800万", "operating_profit": "600万", "months": 12},
-                "comparison": {"sales": "2.1億", "gross_profit": "4200万", "operating_profit": "800万", "months": 12},
+                "current": {
+                    "sales": "2億",
+                    "gross_profit": "3800万",
+                    "operating_profit": "600万",
+                    "months": 12,
+                },
+                "comparison": {
+                    "sales": "2.1億",
+                    "gross_profit": "4200万",
+                    "operating_profit": "800万",
+                    "months": 12,
+                },
             }
         ],
     },
@@ -91,7 +105,9 @@ def per_call(function: Any, argument: Any, runs: int) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
@@ -99,9 +115,7 @@ def main() -> int:
     bare = startup("pass", args.runs)
     with_import = startup("import kaizen_core", args.runs)
     with_tools = startup(
-        "import kaizen_core; [kaizen_core.run(t, r) for t, r in "
-        + repr(list(TYPICAL.items()))
-        + "]",
+        "import kaizen_core; [kaizen_core.run(t, r) for t, r in " + repr(list(TYPICAL.items())) + "]",
         args.runs,
     )
     figures: dict[str, Any] = {
@@ -125,7 +139,9 @@ def main() -> int:
     print(f"Python {sys.version.split()[0]} on this machine; medians of {args.runs} runs")
     print(f"interpreter start (baseline)   {bare:8.2f} ms")
     print(f"import kaizen_core             {figures['import']['import_ms']:8.2f} ms  (goal < 50 ms)")
-    print(f"first use of all four tools    {figures['first_use']['all_four_tools_cold_ms']:8.2f} ms  (import + parameters + modules)")
+    print(
+        f"first use of all four tools    {figures['first_use']['all_four_tools_cold_ms']:8.2f} ms  (import + parameters + modules)"
+    )
     for tool, row in figures["calls"].items():
         print(
             f"{tool:<30} {row['call_ms']:8.3f} ms  (goal < 5 ms; {row['ratio']:6.1f}× a JSON round trip "
