@@ -21,7 +21,7 @@ from kaizen_core.errors import InputError
 DATA_DIR = Path(__file__).parent / "data"
 UNITS = frozenset(
     {"yen", "rate", "count", "months", "years", "date", "bool", "text", "list", "table", "map"}
-    | {"range", "period"}
+    | {"range", "period", "year", "month"}
 )
 
 
@@ -39,6 +39,7 @@ class Reference:
     date: str
     url: str | None
     note: str
+    short: str = ""
 
     def as_dict(self) -> dict[str, str | None]:
         return {
@@ -81,6 +82,8 @@ def _convert(unit: str, raw: Any, where: str) -> Any:
     expected: dict[str, type | tuple[type, ...]] = {
         "yen": int,
         "count": int,
+        "year": int,
+        "month": str,
         "months": int,
         "years": int,
         "date": date,
@@ -107,6 +110,10 @@ def _convert(unit: str, raw: Any, where: str) -> Any:
     checked: Any = raw
     if unit in ("yen", "count", "months", "years") and checked < 0:
         raise ParameterDataError(f"{where}: negative {unit}")
+    if unit == "month" and not (
+        len(checked) == 7 and checked[4] == "-" and checked.replace("-", "").isdigit()
+    ):
+        raise ParameterDataError(f"{where}: a month is written YYYY-MM")
     if unit == "range" and not {"min", "max"} <= checked.keys():
         raise ParameterDataError(f"{where}: a range needs min and max")
     if unit == "period" and not {"start", "end", "status"} <= checked.keys():
@@ -135,6 +142,7 @@ def _load_references(path: Path) -> dict[str, Reference]:
             date=str(entry["date"]),
             url=entry.get("url"),
             note=entry.get("note", ""),
+            short=entry.get("short", ""),
         )
     return references
 

@@ -1,0 +1,26 @@
+// Small enhancements for content pages. Everything here is optional: without JavaScript the
+// pages work as they are (the council filter uses plain links and CSS :target).
+
+function enhanceCouncilSelect() {
+  const select = document.querySelector("[data-kz-pref-select]");
+  if (!select || select.dataset.kzReady) return;
+  select.dataset.kzReady = "1";
+  const current = location.hash.replace("#", "");
+  if (current.startsWith("pref-")) select.value = current;
+  select.addEventListener("change", () => {
+    // Assigning the hash (not replaceState) is what updates CSS :target.
+    location.hash = select.value || "kz-councils";
+    select.focus();
+  });
+}
+
+function onPage() {
+  enhanceCouncilSelect();
+}
+
+// Material exposes document$ (an observable of page loads, also after instant navigation).
+if (window.document$ && typeof window.document$.subscribe === "function") {
+  window.document$.subscribe(onPage);
+} else {
+  document.addEventListener("DOMContentLoaded", onPage);
+}

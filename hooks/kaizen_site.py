@@ -1,0 +1,151 @@
+"""MkDocs hook: the site's pages take their figures and council lists from kaizen_core's data.
+
+- Every page's Markdown is rendered as a Jinja2 template with the functions of
+  :class:`macros.PageMacros` (``{{ yen("vup.expert.plan_cap") }}`` …) and a table of the figures'
+  sources is appended. Unknown names or keys stop the build (StrictUndefined).
+- ``{{ council_cards("kinki") }}`` and ``{{ council_directory() }}`` render the council data.
+- The council list is also published as ``data/councils.json`` and ``data/councils.csv``.
+
+The rules' reference date (基準日) is today in Japan, or ``KAIZEN_AS_OF`` (YYYY-MM-DD) for a
+reproducible build.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).parent))
+
+from macros import PageMacros, reference_date  # noqa: E402
+
+from kaizen_core.directory import by_region, councils, tel_href  # noqa: E402
+from kaizen_core.params import ParameterStore, default_store  # noqa: E402
+from kaizen_core.request import today  # noqa: E402
+
+TEMPLATES = Path(__file__).parent / "templates"
+COUNCIL_CSV_COLUMNS = (
+    ("prefecture_code", "都道府県コード"),
+    ("prefecture", "都道府県"),
+    ("region_label", "地域（経済産業局の管轄）"),
+    ("name", "協議会名"),
+    ("host", "設置機関"),
+    ("postal_code", "郵便番号"),
+    ("address", "所在地"),
+    ("phone", "電話番号"),
+    ("url", "ウェブサイト"),
+    ("as_of", "情報の時点"),
+    ("sources", "出典"),
+    ("notes", "注記"),
+)
+
+
+class Site:
+    """State shared by the hook functions for one build."""
+
+    def __init__(self) -> None:
+        self.store: ParameterStore = default_store()
+        override = os.environ.get("KAIZEN_AS_OF")
+        self.as_of: date = date.fromisoformat(override) if override else today()
+        loader = jinja2.FileSystemLoader(str(TEMPLATES))
+        self.html_env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
+        # Page Markdown uses {#id} for heading anchors (attr_list), so Jinja comments get other marks.
+        self.page_env = jinja2.Environment(
+            undefined=jinja2.StrictUndefined,
+            comment_start_string="<#--",
+            comment_end_string="--#>",
+            keep_trailing_newline=True,
+        )
+
+    # --- council rendering -------------------------------------------------------------------
+    def _council_context(self) -> dict[str, Any]:
+        def sources(council: Any) -> str:
+            parts = []
+            for ref in council.sources:
+                reference = self.store.references[ref]
+                parts.append(reference.short or f"{reference.publisher}「{reference.title}」")
+            return "出典：" + "、".join(parts)
+
+        def as_of_text(text: str) -> str:
+            return reference_date(text) + "時点"
+
+        return {"tel": tel_href, "sources": sources, "as_of_text": as_of_text}
+
+    def council_cards(self, region: str) -> str:
+        template = self.html_env.get_template("council_card.html")
+        members = [c for c in councils() if c.region == region]
+        if not members:
+            raise ValueError(f"no councils in region {region!r}")
+        cards = "".join(template.render(c=c, level=2, **self._council_context()) for c in members)
+        return f'<div class="kz-council-grid">{cards}</div>'
+
+    def council_directory(self) -> str:
+        template = self.html_env.get_template("council_directory.html")
+        return template.render(regions=by_region(), **self._council_context())
+
+
+SITE: Site | None = None
+
+
+def on_config(config: Any) -> Any:
+    global SITE
+    SITE = Site()
+    config.setdefault("extra", {})["kaizen_as_of"] = SITE.as_of.isoformat()
+    return config
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    assert SITE is not None
+    macros = PageMacros(SITE.store, SITE.as_of)
+    names = {
+        name: getattr(macros, name)
+        for name in dir(macros)
+        if not name.startswith("_") and name not in ("store", "used", "sources_section")
+    }
+    names.update(council_cards=SITE.council_cards, council_directory=SITE.council_directory)
+    try:
+        rendered = SITE.page_env.from_string(markdown).render(**names)
+    except (jinja2.TemplateError, KeyError, ValueError) as error:
+        raise RuntimeError(f"{page.file.src_path}: {error}") from error
+    page.meta["kz_parameters"] = sorted(macros.used)
+    return rendered + macros.sources_section()
+
+
+def _councils_csv() -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([label for _, label in COUNCIL_CSV_COLUMNS])
+    for council in councils():
+        record = council.as_dict()
+        record["sources"] = " ".join(record["sources"])
+        writer.writerow([record[key] for key, _ in COUNCIL_CSV_COLUMNS])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """Publish the council list as generated files, so pages can link to them."""
+    from mkdocs.structure.files import File
+
+    assert SITE is not None
+    document = {
+        "description": "中小企業活性化協議会（47都道府県）と中小企業活性化全国本部の連絡先",
+        "generated_on": SITE.as_of.isoformat(),
+        "sources": {
+            ref: SITE.store.references[ref].as_dict() for ref in ("smrj_pamphlet_2022", "kinki_meti_2026_01")
+        },
+        "councils": [council.as_dict() for council in councils()],
+    }
+    json_text = json.dumps(document, ensure_ascii=False, indent=2)
+    files.append(File.generated(config, "data/councils.json", content=json_text.encode("utf-8")))
+    files.append(File.generated(config, "data/councils.csv", content=_councils_csv()))
+    return files

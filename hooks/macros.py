@@ -1,0 +1,249 @@
+"""Template functions that put kaizen_core's dated parameters into the site's pages.
+
+Pages never write an amount, rate, period or date themselves: they call ``{{ yen("…") }}`` and
+friends, which read the same parameters the calculators use, wrap the figure in a
+``<span class="kz-param" data-param="…">`` and remember it, so the page can list, at its end, each
+figure's 基準日 (effective date) and 出典 (source). An unknown key stops the build.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any
+
+from kaizen_core.numbers import format_man, format_percent, format_yen
+from kaizen_core.params import DatedValue, ParameterStore
+
+
+def japanese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def japanese_month(text: str) -> str:
+    year, month = text.split("-")
+    return f"{int(year)}年{int(month)}月"
+
+
+def rate_text(value: Fraction) -> str:
+    """2/3 stays a fraction (as the programmes write it); other rates become percentages."""
+    if value.denominator == 3:
+        return f"{value.numerator}/{value.denominator}"
+    return format_percent(value)
+
+
+class PageMacros:
+    """The functions one page may call, and the parameters that page used."""
+
+    def __init__(self, store: ParameterStore, as_of: date) -> None:
+        self.store = store
+        self.as_of = as_of
+        self.used: dict[str, DatedValue] = {}
+
+    # --- lookups -------------------------------------------------------------------------
+    def _lookup(self, key: str) -> DatedValue:
+        parameter = self.store.get(key)  # KeyError for an unknown key: the build stops
+        found = parameter.at(self.as_of)
+        if found is None:
+            raise ValueError(f"parameter {key} has no value on {self.as_of}")
+        self.used[key] = found
+        return found
+
+    def value(self, key: str) -> Any:
+        """The raw value (for loops and sums in a template); still cited at the page's end."""
+        return self._lookup(key).value
+
+    def _wrap(self, key: str, text: str) -> str:
+        return f'<span class="kz-param" data-param="{html.escape(key)}">{html.escape(text)}</span>'
+
+    # --- formatted figures -------------------------------------------------------------------
+    def yen(self, key: str, style: str = "man") -> str:
+        amount = int(self.value(key))
+        return self._wrap(key, format_man(amount) if style == "man" else format_yen(amount))
+
+    def rate(self, key: str, subkey: str | None = None) -> str:
+        value = self.value(key)
+        if subkey is not None:
+            value = Fraction(value[subkey])
+        return self._wrap(key, rate_text(Fraction(value)))
+
+    def percent(self, key: str, subkey: str | None = None) -> str:
+        value = self.value(key)
+        if subkey is not None:
+            value = Fraction(value[subkey])
+        return self._wrap(key, format_percent(Fraction(value)))
+
+    def date(self, key: str) -> str:
+        return self._wrap(key, japanese_date(self.value(key)))
+
+    def month(self, key: str) -> str:
+        return self._wrap(key, japanese_month(self.value(key)))
+
+    def year(self, key: str) -> str:
+        return self._wrap(key, f"{self.value(key)}年")
+
+    def number(self, key: str, unit: str = "", subkey: str | None = None) -> str:
+        value = self.value(key)
+        if subkey is not None:
+            value = value[subkey]
+        shown = f"{value:,}" if isinstance(value, int) else str(value)
+        return self._wrap(key, f"{shown}{unit}")
+
+    def span(self, key: str, unit: str) -> str:
+        """A range parameter: ``1〜5年``."""
+        value = self.value(key)
+        return self._wrap(key, f"{value['min']}〜{value['max']}{unit}")
+
+    def text(self, key: str, subkey: str | None = None) -> str:
+        value = self.value(key)
+        return self._wrap(key, str(value[subkey] if subkey else value))
+
+    def since(self, key: str) -> str:
+        """The first date a yes/no parameter became true (e.g. the bank route's start)."""
+        parameter = self.store.get(key)
+        self._lookup(key)
+        first = next(v.effective for v in parameter.values if v.value)
+        return self._wrap(key, japanese_date(first))
+
+    def until(self, key: str) -> str:
+        """The last day before a yes/no parameter turns false (e.g. 2028年1月31日)."""
+        parameter = self.store.get(key)
+        self._lookup(key)
+        ends = [v.effective for v in parameter.values if not v.value]
+        if not ends:
+            return self._wrap(key, "終了日の定めなし")
+        return self._wrap(key, japanese_date(ends[0] - timedelta(days=1)))
+
+    def period(self, key: str) -> str:
+        value = self.value(key)
+        return self._wrap(key, f"{japanese_date(value['start'])}〜{japanese_date(value['end'])}")
+
+    def man(self, amount: int) -> str:
+        """Format a figure derived in the template from parameters (e.g. a sum of two caps)."""
+        return format_man(int(amount))
+
+    def full_yen(self, amount: int) -> str:
+        return format_yen(int(amount))
+
+    def notes(self, key: str) -> str:
+        return html.escape(self._lookup(key).notes)
+
+    # --- sources -------------------------------------------------------------------------------
+    def ref(self, ref_id: str) -> str:
+        reference = self.store.references[ref_id]
+        title = html.escape(f"{reference.publisher}「{reference.title}」")
+        label = f"{title}（{html.escape(reference_date(reference.date))}）"
+        if reference.url:
+            return f'<a href="{html.escape(reference.url)}">{label}</a>'
+        return label
+
+    def reference_list(self) -> str:
+        """Every public source the data cites: publisher, title, date, address and a note."""
+        items = []
+        for ref_id, reference in sorted(
+            self.store.references.items(), key=lambda item: item[1].date, reverse=True
+        ):
+            note = f"<br><small>{html.escape(reference.note)}</small>" if reference.note else ""
+            items.append(f'<li id="ref-{html.escape(ref_id)}">{self.ref(ref_id)}{note}</li>')
+        return '<ul class="kz-reference-list">' + "".join(items) + "</ul>"
+
+    def parameter_table(self, prefix: str = "") -> str:
+        """All parameters valid on the site's date (optionally those under ``prefix``) with notes."""
+        rows = []
+        for key in sorted(self.store.parameters):
+            if not key.startswith(prefix):
+                continue
+            parameter = self.store.get(key)
+            found = parameter.at(self.as_of)
+            if found is None:
+                continue
+            shown = _display(parameter.unit, found.value)
+            notes = html.escape(found.notes).replace("\n", "<br>")
+            refs = "、".join(
+                f'<a href="#ref-{html.escape(r)}">{html.escape(self.store.references[r].short or self.store.references[r].publisher)}</a>'
+                for r in found.references
+            )
+            rows.append(
+                f"<tr><td>{html.escape(parameter.label)}<br><code>{html.escape(key)}</code></td>"
+                f"<td>{html.escape(shown)}</td><td>{japanese_date(found.effective)}</td>"
+                f"<td>{refs}</td><td>{notes}</td></tr>"
+            )
+        return (
+            '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="kz-parameter-table">'
+            '<thead><tr><th scope="col">項目</th><th scope="col">値</th><th scope="col">適用開始日</th>'
+            '<th scope="col">出典</th><th scope="col">注記（資料の食い違い・未確認の点を含む）</th></tr></thead>'
+            "<tbody>" + "".join(rows) + "</tbody></table></div></div>"
+        )
+
+    @property
+    def site_as_of(self) -> str:
+        return japanese_date(self.as_of)
+
+    def sources_section(self) -> str:
+        """The table appended to a page: each figure used, its effective date and its sources."""
+        if not self.used:
+            return ""
+        rows = []
+        for key in sorted(self.used):
+            found = self.used[key]
+            parameter = self.store.get(key)
+            refs = "<br>".join(self.ref(ref) for ref in found.references)
+            rows.append(
+                "<tr>"
+                f"<td>{html.escape(parameter.label)}</td>"
+                f"<td>{japanese_date(found.effective)}</td>"
+                f"<td>{refs}</td>"
+                f"<td>{japanese_date(found.verified_on)}</td>"
+                "</tr>"
+            )
+        return (
+            '\n\n<section class="kz-sources" aria-labelledby="kz-sources-heading">\n'
+            '<h2 id="kz-sources-heading">このページの数字の出典</h2>\n'
+            f"<p>このページの金額・率・期間・日付は、基準日{japanese_date(self.as_of)}に有効なルールのデータから"
+            "組み立てています（計算ツールと同じデータです）。</p>\n"
+            '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\n'
+            '<thead><tr><th scope="col">項目</th><th scope="col">適用開始日</th>'
+            '<th scope="col">出典</th><th scope="col">確認日</th></tr></thead>\n'
+            "<tbody>" + "\n".join(rows) + "</tbody></table></div></div>\n</section>\n"
+        )
+
+
+def _display(unit: str, value: Any) -> str:
+    """A parameter value for the all-parameters table."""
+    if unit == "yen":
+        return format_man(int(value))
+    if unit == "rate":
+        return rate_text(Fraction(value))
+    if unit == "date":
+        return japanese_date(value)
+    if unit == "month":
+        return japanese_month(value)
+    if unit in ("year",):
+        return f"{value}年"
+    if unit == "years":
+        return f"{value}年"
+    if unit == "months":
+        return f"{value}か月"
+    if unit == "bool":
+        return "はい" if value else "いいえ"
+    if unit == "range":
+        return f"{value['min']}〜{value['max']}"
+    if unit == "period":
+        return f"{japanese_date(value['start'])}〜{japanese_date(value['end'])}"
+    if unit == "table":
+        return f"（{len(value)}行の表）"
+    if unit == "list":
+        return "、".join(str(item) for item in value)
+    if unit == "map":
+        return "、".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def reference_date(text: str) -> str:
+    parts = text.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
+    if len(parts) == 2:
+        return f"{int(parts[0])}年{int(parts[1])}月"
+    return f"{parts[0]}年"
