@@ -14,11 +14,21 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: setup serve build test lint typecheck unit browsers bench lock clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed node_modules/.installed build/wheels/.done
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.lock
+	touch $@
+
+# PyScript and Pyodide for the browser, exactly as package-lock.json pins them.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Wheels the browser loads on demand (openpyxl), sha256-checked; pandas for Pyodide if reachable.
+build/wheels/.done: calculators/wheels.toml $(VENV)/.installed node_modules/.installed
+	$(PY) scripts/vendor_runtime.py
 	touch $@
 
 build: setup
@@ -54,4 +64,4 @@ lock:
 	  /tmp/kaizen-lock/bin/pip freeze --all | grep -v -E '^(pip|setuptools)==' ) > requirements.lock
 
 clean:
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf site build .pytest_cache .mypy_cache .ruff_cache .hypothesis

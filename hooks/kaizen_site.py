@@ -28,6 +28,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
 from macros import PageMacros, reference_date  # noqa: E402
+from runtime import runtime_files  # noqa: E402
+from tools import render_tool, script_json  # noqa: E402
 
 from kaizen_core.directory import by_region, councils, tel_href  # noqa: E402
 from kaizen_core.params import ParameterStore, default_store  # noqa: E402
@@ -58,6 +60,7 @@ class Site:
         override = os.environ.get("KAIZEN_AS_OF")
         self.as_of: date = date.fromisoformat(override) if override else today()
         loader = jinja2.FileSystemLoader(str(TEMPLATES))
+        self.runtime: dict[str, Any] = {}
         self.html_env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
         # Page Markdown uses {#id} for heading anchors (attr_list), so Jinja comments get other marks.
         self.page_env = jinja2.Environment(
@@ -112,13 +115,28 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         for name in dir(macros)
         if not name.startswith("_") and name not in ("store", "used", "sources_section")
     }
-    names.update(council_cards=SITE.council_cards, council_directory=SITE.council_directory)
+    names.update(council_cards=SITE.council_cards, council_directory=SITE.council_directory, tool=_tool)
     try:
         rendered = SITE.page_env.from_string(markdown).render(**names)
     except (jinja2.TemplateError, KeyError, ValueError) as error:
         raise RuntimeError(f"{page.file.src_path}: {error}") from error
     page.meta["kz_parameters"] = sorted(macros.used)
     return rendered + macros.sources_section()
+
+
+def _tool(name: str) -> str:
+    """A tool page's form, default result and runtime facts (see calculators/templates/tool.html)."""
+    assert SITE is not None
+    manifest = SITE.runtime["manifest"]
+    info = {
+        "config": f"runtime/{manifest['config']}",
+        "worker": f"runtime/{manifest['worker']}",
+        "wheels": [f"runtime/{path}" for path in manifest["wheels"]],
+        "widgets": manifest["widgets"],
+        "batch": manifest["batch"],
+    }
+    runtime_json = script_json(json.dumps(info, ensure_ascii=False))
+    return render_tool(name) + f'\n<script type="application/json" id="kz-runtime">{runtime_json}</script>'
 
 
 def _councils_csv() -> bytes:
@@ -148,4 +166,8 @@ def on_files(files: Any, config: Any) -> Any:
     json_text = json.dumps(document, ensure_ascii=False, indent=2)
     files.append(File.generated(config, "data/councils.json", content=json_text.encode("utf-8")))
     files.append(File.generated(config, "data/councils.csv", content=_councils_csv()))
+    generated, SITE.runtime = runtime_files(config)
+    for item in generated:
+        files.append(item)
+    config["extra"]["kaizen_runtime"] = SITE.runtime
     return files

@@ -19,6 +19,7 @@ import pandas as pd
 
 from kaizen_core.api import run
 from kaizen_core.errors import InputError
+from kaizen_core.spreadsheet import neutralise
 
 
 @dataclass(frozen=True)
@@ -205,14 +206,6 @@ RESULT_HEADERS = (
 )
 VERDICT = {True: "対象", False: "対象外", None: "要確認"}
 DOWNTURN_VERDICT = {True: "満たす", False: "満たさない", None: "判定不可（要相談）"}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _cell(value: Any) -> str | None:

@@ -1,0 +1,203 @@
+"""Form specifications of the four tool pages.
+
+A field's ``name`` is its path in the tool's JSON request (``fees.plan``, ``loans[0].balance``),
+so the browser builds the request from the form without knowing the rules, kaizen_core's errors
+land beside the right input, and a share link's request fills the form back. The same specs
+render the forms at build time (jinja2) and tell the worker how to show each parsed value.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from kaizen_core.errors import InputError
+from kaizen_core.numbers import format_percent, format_yen, parse_count, parse_month, parse_rate, parse_yen
+
+EXAMPLES = Path(__file__).parent / "examples"
+TRI_OPTIONS = (("true", "はい"), ("false", "いいえ"), ("", "わからない"))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input. ``kind``: yen, signed_yen, count, rate, signed_rate, month, date, choice, tri, check, text."""
+
+    name: str
+    label: str
+    kind: str
+    help: str = ""
+    placeholder: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+    show_if: str = ""  # "path=value" or "path=value|value2"; evaluated in the browser
+    unit: str = ""
+    required: bool = False
+
+    @property
+    def dom_id(self) -> str:
+        return "kz-f-" + re.sub(r"[^0-9A-Za-z_-]", "-", self.name)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    fields: tuple[Field, ...]
+    help: str = ""
+    show_if: str = ""
+    widget: str = ""  # a special block rendered by its own template (grids, lists)
+
+
+@dataclass(frozen=True)
+class Dynamic:
+    """Inputs that widgets create at run time (grids, list rows): a name pattern, its kind and label.
+
+    ``label`` is formatted with the pattern's groups, e.g. ``Dynamic(r"sales\\.(\\d{4}-\\d{2})", "yen",
+    "売上高（{0}）")``.
+    """
+
+    pattern: str
+    kind: str
+    label: str
+
+    def match(self, name: str) -> str | None:
+        found = re.fullmatch(self.pattern, name)
+        return self.label.format(*found.groups()) if found else None
+
+
+@dataclass(frozen=True)
+class ToolForm:
+    tool: str
+    title: str
+    sections: tuple[Section, ...]
+    dynamic: tuple[Dynamic, ...] = ()
+
+    def fields(self) -> list[Field]:
+        return [f for section in self.sections for f in section.fields]
+
+    def describe(self, name: str) -> tuple[str, str] | None:
+        """(label, kind) of a request path, for fixed fields and widget-made ones alike."""
+        for item in self.fields():
+            if item.name == name:
+                return item.label, item.kind
+        for rule in self.dynamic:
+            label = rule.match(name)
+            if label is not None:
+                return label, rule.kind
+        return None
+
+    def default_request(self) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads((EXAMPLES / f"{self.tool}.json").read_text(encoding="utf-8"))
+        return loaded
+
+
+YEN_HELP = "円単位。「150万」「1.5億」「¥300,000」のようにも書けます。"
+
+PARSERS = {
+    "yen": lambda v, f, lab: format_yen(parse_yen(v, f, lab)),
+    "signed_yen": lambda v, f, lab: format_yen(parse_yen(v, f, lab, allow_negative=True)),
+    "count": lambda v, f, lab: f"{parse_count(v, f, lab):,}",
+    "rate": lambda v, f, lab: format_percent(parse_rate(v, f, lab)),
+    "signed_rate": lambda v, f, lab: format_percent(parse_rate(v, f, lab, allow_negative=True)),
+    "month": lambda v, f, lab: parse_month(v, f, lab).label(),
+}
+
+
+TOOLS = ("subsidy", "eligibility", "downturn", "forecast")
+
+
+def form_for(tool: str) -> ToolForm:
+    """The form of a tool, defined beside its renderer in ``calculators/<tool>.py``."""
+    if tool not in TOOLS:
+        raise KeyError(tool)
+    module = import_module(f"calculators.{tool}")
+    form: ToolForm = module.FORM
+    return form
+
+
+def flatten(request: Any, prefix: str = "") -> dict[str, Any]:
+    """``{"fees": {"plan": 1}}`` → ``{"fees.plan": 1}``; lists as ``loans[0].balance``."""
+    flat: dict[str, Any] = {}
+    if isinstance(request, dict):
+        for key, value in request.items():
+            flat.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(request, list):
+        for index, value in enumerate(request):
+            flat.update(flatten(value, f"{prefix}[{index}]"))
+    else:
+        flat[prefix] = request
+    return flat
+
+
+def parsed_values(tool: str, request: Any) -> dict[str, str]:
+    """How each typed number was read (``150万`` → ``1,500,000円``), for display beside its input."""
+    try:
+        form = form_for(tool)
+    except (KeyError, ModuleNotFoundError):
+        return {}
+    shown: dict[str, str] = {}
+    for name, value in flatten(request).items():
+        described = form.describe(name)
+        kind = described[1] if described else None
+        if kind not in PARSERS or not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            continue
+        if value == "":
+            continue
+        try:
+            shown[name] = PARSERS[kind](value, name, name)
+        except InputError:
+            continue
+    return shown
+
+
+def input_rows(tool: str, request: Any) -> list[tuple[str, str]]:
+    """(label, value) for each filled input, as typed with the value it was read as."""
+    form = form_for(tool)
+    labels = {item.name: item for item in form.fields()}
+    parsed = parsed_values(tool, request)
+    rows = []
+    for name, value in flatten(request).items():
+        if value in (None, ""):
+            continue
+        item = labels.get(name)
+        described = form.describe(name)
+        label = described[0] if described else name
+        shown = str(value)
+        if item and item.options:
+            shown = dict(item.options).get(
+                str(value).lower() if isinstance(value, bool) else str(value), shown
+            )
+        if name in parsed and parsed[name] != shown:
+            shown = f"{shown}（{parsed[name]}）"
+        rows.append((label, shown))
+    return rows
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def unflatten(flat: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`flatten`: ``{"loans[0].balance": 1}`` → ``{"loans": [{"balance": 1}]}``."""
+    root: dict[str, Any] = {}
+    for path, value in flat.items():
+        parts: list[str | int] = [int(i) if i else k for k, i in _PATH_PART.findall(path)]
+        node: Any = root
+        for part, following in itertools.pairwise(parts):
+            empty: Any = [] if isinstance(following, int) else {}
+            if isinstance(part, int):
+                while len(node) <= part:
+                    node.append(None)
+                if node[part] is None:
+                    node[part] = empty
+                node = node[part]
+            else:
+                node = node.setdefault(part, empty)
+        last = parts[-1]
+        if isinstance(last, int):
+            while len(node) <= last:
+                node.append(None)
+        node[last] = value
+    return root

@@ -1,0 +1,147 @@
+"""HTML pieces shared by the four tools' result views.
+
+The same functions render the default example into the page at build time (CPython) and every
+live result in the browser's worker (Pyodide), so the first paint and the live view look alike.
+Standard library only; every text is escaped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import Any
+
+from kaizen_core.numbers import format_yen
+
+DISCLAIMER = (
+    "この結果は、公表資料をもとにした目安です。実際の対象・補助額・時期は、中小企業活性化協議会の確認と"
+    "認定支援機関との契約によって決まります。"
+)
+
+
+def esc(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def yen(amount: int | None) -> str:
+    if amount is None:
+        return "－"
+    css = "kz-num kz-neg" if amount < 0 else "kz-num"
+    return f'<span class="{css}">{esc(format_yen(amount))}</span>'
+
+
+def headline(items: Sequence[tuple[str, str]], summary_id: str = "kz-summary") -> str:
+    """The big figures; ``items`` are (label, HTML value)."""
+    cells = "".join(
+        f'<div class="kz-headline__item"><dt>{esc(label)}</dt><dd>{value}</dd></div>'
+        for label, value in items
+    )
+    return f'<dl class="kz-headline" id="{esc(summary_id)}">{cells}</dl>'
+
+
+def table(
+    caption: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    numeric: Iterable[int] = (),
+    row_headers: bool = True,
+    css: str = "",
+    footer: Sequence[str] | None = None,
+) -> str:
+    """A data table with a caption, column headers and (by default) the first cell as row header.
+
+    Cells are HTML (callers escape text with :func:`esc`); numeric columns are right-aligned.
+    """
+    numeric_cols = set(numeric)
+
+    def cell(index: int, content: str, tag: str = "td") -> str:
+        if index == 0 and row_headers and tag == "td":
+            tag = 'th scope="row"'
+        align = ' class="kz-r"' if index in numeric_cols else ""
+        closing = tag.split()[0]
+        return f"<{tag}{align}>{content}</{closing}>"
+
+    right = ' class="kz-r"'
+    head = "".join(
+        f'<th scope="col"{right if i in numeric_cols else ""}>{esc(h)}</th>' for i, h in enumerate(headers)
+    )
+    body = "".join("<tr>" + "".join(cell(i, c) for i, c in enumerate(row)) + "</tr>" for row in rows)
+    foot = ""
+    if footer is not None:
+        foot = "<tfoot><tr>" + "".join(cell(i, c) for i, c in enumerate(footer)) + "</tr></tfoot>"
+    return (
+        f'<div class="kz-table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
+        f'<table class="kz-table {esc(css)}"><caption>{esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>{foot}</table></div>"
+    )
+
+
+def warnings(messages: Sequence[str]) -> str:
+    if not messages:
+        return ""
+    items = "".join(f"<li>{esc(m)}</li>" for m in messages)
+    return (
+        '<div class="kz-warnings" role="note" aria-labelledby="kz-warnings-heading">'
+        f'<h3 id="kz-warnings-heading">注意</h3><ul>{items}</ul></div>'
+    )
+
+
+def explanation(response: dict[str, Any]) -> str:
+    items = "".join(f"<li>{esc(line)}</li>" for line in response.get("explanation", []))
+    return (
+        '<section class="kz-explanation" aria-labelledby="kz-why-heading">'
+        f'<h3 id="kz-why-heading">計算の根拠（なぜこの数字か）</h3><ol>{items}</ol></section>'
+    )
+
+
+def sources(response: dict[str, Any]) -> str:
+    """基準日, the rule set's date and the public sources, then the disclaimer."""
+    rule_set = response.get("rule_set", {})
+    refs = []
+    for reference in response.get("references", []):
+        title = f"{reference['publisher']}「{reference['title']}」（{reference['date']}）"
+        if reference.get("url"):
+            refs.append(f'<li><a href="{esc(reference["url"])}">{esc(title)}</a></li>')
+        else:
+            refs.append(f"<li>{esc(title)}</li>")
+    effective = rule_set.get("effective") or "－"
+    return (
+        '<section class="kz-sources-box" aria-labelledby="kz-src-heading">'
+        '<h3 id="kz-src-heading">基準日と出典</h3>'
+        f"<p>基準日：{esc(response.get('as_of', ''))}（この日に有効なルール。使ったルールの適用開始日：{esc(effective)}）</p>"
+        f"<ul>{''.join(refs)}</ul>"
+        f'<p class="kz-disclaimer">{esc(DISCLAIMER)}</p></section>'
+    )
+
+
+def inputs_summary(rows: Sequence[tuple[str, str]]) -> str:
+    """The inputs as a table, shown on the printed page (forms print poorly)."""
+    if not rows:
+        return ""
+    body = "".join(
+        f'<tr><th scope="row">{esc(label)}</th><td>{esc(value)}</td></tr>' for label, value in rows
+    )
+    return (
+        '<section class="kz-inputs-summary kz-print-only" aria-labelledby="kz-inputs-heading">'
+        '<h3 id="kz-inputs-heading">入力した内容</h3>'
+        f'<table class="kz-table"><tbody>{body}</tbody></table></section>'
+    )
+
+
+def verdict(value: bool | None, yes: str, no: str, unknown: str) -> str:
+    """A yes / no / cannot-decide badge whose meaning never depends on colour alone."""
+    css, mark, text = {
+        True: ("kz-ok", "○", yes),
+        False: ("kz-ng", "×", no),
+        None: ("kz-unknown", "？", unknown),
+    }[value]
+    return f'<span class="kz-verdict {css}"><span aria-hidden="true">{mark}</span> {esc(text)}</span>'
+
+
+def parameter(response: dict[str, Any], key: str) -> Any:
+    """A parameter value the response was computed with (e.g. the subsidy rate "2/3")."""
+    for item in response.get("rule_set", {}).get("parameters", []):
+        if item["key"] == key:
+            return item["value"]
+    raise KeyError(key)

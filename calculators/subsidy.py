@@ -1,0 +1,265 @@
+"""補助金額シミュレーター: the form and the result view of the subsidy tool."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from calculators.forms import YEN_HELP, Field, Section, ToolForm, input_rows
+from calculators.html import (
+    esc,
+    explanation,
+    headline,
+    inputs_summary,
+    parameter,
+    sources,
+    table,
+    warnings,
+    yen,
+)
+
+FORM = ToolForm(
+    tool="subsidy",
+    title="補助金額シミュレーター",
+    sections=(
+        Section(
+            "事業と支援の形",
+            (
+                Field(
+                    "programme",
+                    "事業",
+                    "choice",
+                    options=(
+                        ("vup", "早期経営改善計画策定支援（Vアップ）"),
+                        ("405", "経営改善計画策定支援（405事業）通常枠"),
+                        ("405-gl", "経営改善計画策定支援（405事業）中小版GL枠"),
+                    ),
+                    required=True,
+                ),
+                Field(
+                    "route",
+                    "支援の形",
+                    "choice",
+                    options=(
+                        ("expert", "認定支援機関（税理士・診断士など）"),
+                        ("bank", "民間金融機関による支援"),
+                    ),
+                    show_if="programme=vup",
+                    help="民間金融機関による支援は期間限定の形です。補助は計画策定の費用だけです。",
+                ),
+                Field(
+                    "as_of",
+                    "基準日",
+                    "date",
+                    help="この日に有効なルールで計算します。空欄なら今日。",
+                    placeholder="例：2026-04-01",
+                ),
+            ),
+        ),
+        Section(
+            "会社の規模（405事業 通常枠のみ）",
+            (
+                Field(
+                    "company.sales",
+                    "売上高（直近期）",
+                    "yen",
+                    help=YEN_HELP,
+                    placeholder="例：8000万",
+                    unit="円",
+                ),
+                Field(
+                    "company.borrowings",
+                    "金融機関からの借入金（直近期）",
+                    "yen",
+                    help=YEN_HELP,
+                    placeholder="例：6000万",
+                    unit="円",
+                ),
+            ),
+            help="規模の区分（小規模・中規模・中堅）で、費用の目安と補助の上限が変わります。",
+            show_if="programme=405",
+        ),
+        Section(
+            "認定支援機関に支払う費用（税込）",
+            (
+                Field(
+                    "fees.dd",
+                    "DD費用等（第三者支援専門家を含む）",
+                    "yen",
+                    show_if="programme=405-gl",
+                    placeholder="例：300万",
+                    unit="円",
+                ),
+                Field(
+                    "fees.plan",
+                    "計画策定支援費用（405事業はDD・計画策定支援費用）",
+                    "yen",
+                    help=YEN_HELP,
+                    placeholder="例：22.5万",
+                    unit="円",
+                ),
+                Field(
+                    "fees.monitoring_interim",
+                    "伴走支援（期中）費用（任意）",
+                    "yen",
+                    show_if="programme=vup",
+                    placeholder="例：7.5万",
+                    unit="円",
+                ),
+                Field(
+                    "fees.monitoring_final",
+                    "伴走支援（決算期）費用（必須）",
+                    "yen",
+                    show_if="programme=vup",
+                    placeholder="例：7.5万",
+                    unit="円",
+                ),
+                Field(
+                    "fees.monitoring",
+                    "伴走支援（モニタリング）費用（3年間の合計）",
+                    "yen",
+                    show_if="programme=405|405-gl",
+                    placeholder="例：50万",
+                    unit="円",
+                ),
+                Field(
+                    "fees.guarantee_release",
+                    "金融機関交渉費用（経営者保証の解除、任意）",
+                    "yen",
+                    show_if="programme=vup|405",
+                    placeholder="例：15万",
+                    unit="円",
+                ),
+            ),
+            help="見積書の金額を入れてください。補助の対象にならない費用は入れなくてかまいません。",
+        ),
+    ),
+)
+
+
+def rate_text(response: dict[str, Any]) -> str:
+    return str(parameter(response, "common.subsidy_rate"))
+
+
+def _timeline(payments: list[dict[str, Any]]) -> str:
+    """What the business pays, what the council pays, and what it holds, step by step."""
+    steps = []
+    for number, stage in enumerate(payments, start=1):
+        facts = [f"<div><dt>事業者が支払う</dt><dd>{yen(stage['business_pays'])}</dd></div>"]
+        facts.append(f"<div><dt>協議会が認定支援機関に支払う</dt><dd>{yen(stage['council_pays'])}</dd></div>")
+        if stage["released_from_hold"]:
+            facts.append(f"<div><dt>うち留保していた分</dt><dd>{yen(stage['released_from_hold'])}</dd></div>")
+        facts.append(f"<div><dt>協議会が留保中</dt><dd>{yen(stage['held_after'])}</dd></div>")
+        note = f'<p class="kz-timeline__note">{esc(stage["note"])}</p>' if stage["note"] else ""
+        steps.append(
+            f'<li class="kz-timeline__step"><span class="kz-timeline__no" aria-hidden="true">{number}</span>'
+            f'<h4 class="kz-timeline__title">{esc(stage["label"])}</h4><dl>{"".join(facts)}</dl>{note}</li>'
+        )
+    return (
+        '<section aria-labelledby="kz-timeline-heading"><h3 id="kz-timeline-heading">支払いの流れ</h3>'
+        f'<ol class="kz-timeline">{"".join(steps)}</ol></section>'
+    )
+
+
+def render(response: dict[str, Any], request: dict[str, Any]) -> str:
+    tier = response["size_tier"]
+    figures = [
+        ("補助額の合計（協議会が負担）", yen(response["subsidy_total"])),
+        ("自己負担の合計", yen(response["self_pay_total"])),
+        ("費用の合計", yen(response["fee_total"])),
+    ]
+    if tier:
+        figures.append(("規模の区分", esc(tier["label"])))
+    rows = []
+    for item in response["items"]:
+        cap = yen(item["cap"]) if item["cap"] is not None else "対象外"
+        rows.append(
+            [
+                esc(item["label"]),
+                yen(item["fee"]),
+                yen(item["subsidy_before_caps"]) if item["allowed"] else "－",
+                cap,
+                yen(item["subsidy"])
+                + (' <span class="kz-tag">上限適用</span>' if item["cap_applied"] else ""),
+                yen(item["self_pay"]),
+            ]
+        )
+    footer = [
+        "合計",
+        yen(response["fee_total"]),
+        "",
+        "",
+        yen(response["subsidy_total"]),
+        yen(response["self_pay_total"]),
+    ]
+    breakdown = table(
+        "費用の項目ごとの補助額と自己負担",
+        ["項目", "費用", f"費用×{rate_text(response)}（1円未満切り捨て）", "上限", "補助額", "自己負担"],
+        rows,
+        numeric=(1, 2, 3, 4, 5),
+        footer=footer,
+    )
+    tier_note = f'<p class="kz-note">{esc(tier["reason"])}</p>' if tier else ""
+    return (
+        f'<h2 id="kz-results-heading">結果：{esc(response["programme_label"])}</h2>'
+        + headline(figures)
+        + warnings([w["message"] for w in response["warnings"]])
+        + tier_note
+        + breakdown
+        + _timeline(response["payments"])
+        + explanation(response)
+        + inputs_summary(input_rows("subsidy", request))
+        + sources(response)
+    )
+
+
+def summary(response: dict[str, Any]) -> str:
+    """One sentence for the screen reader's status line."""
+    return f"補助額の合計{response['subsidy_total']:,}円、自己負担の合計{response['self_pay_total']:,}円。"
+
+
+def export_tables(response: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    items = [
+        [
+            i["label"],
+            i["fee"],
+            i["subsidy_before_caps"],
+            i["cap"] if i["cap"] is not None else "対象外",
+            i["subsidy"],
+            i["self_pay"],
+        ]
+        for i in response["items"]
+    ]
+    items.append(
+        ["合計", response["fee_total"], "", "", response["subsidy_total"], response["self_pay_total"]]
+    )
+    payments = [
+        [
+            p["label"],
+            p["business_pays"],
+            p["council_pays"],
+            p["released_from_hold"],
+            p["held_after"],
+            p["note"],
+        ]
+        for p in response["payments"]
+    ]
+    return [
+        (
+            "補助額",
+            ["項目", "費用（円）", "費用×補助率（円）", "上限（円）", "補助額（円）", "自己負担（円）"],
+            items,
+        ),
+        (
+            "支払いの流れ",
+            [
+                "時期",
+                "事業者が支払う（円）",
+                "協議会が支払う（円）",
+                "うち留保していた分（円）",
+                "留保中（円）",
+                "注記",
+            ],
+            payments,
+        ),
+        ("注意", ["内容"], [[w["message"]] for w in response["warnings"]]),
+    ]

@@ -1,0 +1,102 @@
+"""The Python side of the tool pages, running in a Web Worker through PyScript/Pyodide.
+
+JavaScript calls the functions in ``__export__`` with plain strings and bytes and gets plain data
+back (no SharedArrayBuffer needed). Nothing typed leaves the browser: there is no network code here
+except loading the vendored wheels of this very site when an xlsx file or the batch sheet is used.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import import_module
+from typing import Any
+
+import kaizen_core
+from calculators import export, forms
+from kaizen_core.api import run_json
+from kaizen_core.errors import InputError
+
+_loaded_wheels: set[str] = set()
+
+
+def compute(tool: str, request_json: str) -> str:
+    """The CLI's exact JSON for the request, plus the result HTML and how each number was read."""
+    code, text = run_json(tool, request_json)
+    try:
+        request = json.loads(request_json)
+    except json.JSONDecodeError:
+        request = {}
+    document = json.loads(text)
+    html = ""
+    summary = ""
+    if code == 0:
+        view = import_module(f"calculators.{tool}")
+        html = view.render(document, request)
+        summary = view.summary(document)
+    return json.dumps(
+        {
+            "status": code,
+            "text": text,
+            "html": html,
+            "summary": summary,
+            "parsed": forms.parsed_values(tool, request),
+        },
+        ensure_ascii=False,
+    )
+
+
+def _response(tool: str, request_json: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    request = json.loads(request_json)
+    return request, kaizen_core.run(tool, request)
+
+
+def export_csv(tool: str, request_json: str) -> Any:
+    from pyodide.ffi import to_js
+
+    request, response = _response(tool, request_json)
+    return to_js(export.csv_bytes(tool, request, response))
+
+
+async def load_wheels(urls_json: str) -> None:
+    """Load pure-Python wheels shipped with the site (absolute URLs), once each."""
+    import pyodide_js
+    from pyodide.ffi import to_js
+
+    wanted = [url for url in json.loads(urls_json) if url not in _loaded_wheels]
+    if wanted:
+        await pyodide_js.loadPackage(to_js(wanted))
+        _loaded_wheels.update(wanted)
+
+
+async def export_xlsx(tool: str, request_json: str, wheels_json: str) -> Any:
+    from pyodide.ffi import to_js
+
+    await load_wheels(wheels_json)
+    request, response = _response(tool, request_json)
+    return to_js(export.xlsx_bytes(tool, request, response))
+
+
+async def import_file(tool: str, filename: str, data: Any, wheels_json: str) -> str:
+    """The request stored in an uploaded CSV/xlsx of this tool, or the Japanese error."""
+    try:
+        if filename.lower().endswith(".xlsx"):
+            await load_wheels(wheels_json)
+        request = export.request_from_file(tool, filename, bytes(data.to_py()))
+    except InputError as error:
+        return json.dumps(error.as_dict(), ensure_ascii=False)
+    except Exception:  # noqa: BLE001 - a broken file must not show a traceback
+        return json.dumps(
+            {
+                "errors": [
+                    {
+                        "field": "file",
+                        "message": "ファイル：読み取れませんでした。このツールから保存したCSVかxlsxを選んでください。",
+                    }
+                ]
+            },
+            ensure_ascii=False,
+        )
+    return json.dumps({"request": request}, ensure_ascii=False)
+
+
+__export__ = ["compute", "export_csv", "export_xlsx", "import_file", "load_wheels"]

@@ -1,0 +1,46 @@
+"""Build-time rendering of the tool pages: the form from calculators' specs and the default
+example's result, computed by kaizen_core in CPython with the very code the browser will run."""
+
+from __future__ import annotations
+
+import json
+from importlib import import_module
+from pathlib import Path
+
+import jinja2
+
+from calculators.forms import TRI_OPTIONS, flatten, form_for
+from kaizen_core.api import run_json
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "calculators" / "templates"
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=False,
+)
+
+
+def script_json(text: str) -> str:
+    """JSON that is safe inside <script type="application/json">."""
+    return text.replace("</", "<\\/")
+
+
+def render_tool(tool: str) -> str:
+    form = form_for(tool)
+    request = form.default_request()
+    code, response_text = run_json(tool, json.dumps(request, ensure_ascii=False))
+    if code != 0:
+        raise ValueError(f"the default example of {tool} is invalid: {response_text}")
+    response = json.loads(response_text)
+    view = import_module(f"calculators.{tool}")
+    html = _env.get_template("tool.html").render(
+        form=form,
+        values=flatten(request),
+        tri_options=TRI_OPTIONS,
+        result_html=view.render(response, request),
+        response_text=script_json(response_text),
+        request_text=script_json(json.dumps(request, ensure_ascii=False)),
+    )
+    # Blank lines would end Markdown's raw-HTML block; the page's Markdown must not touch this HTML.
+    return "\n".join(line for line in html.splitlines() if line.strip())
