@@ -12,7 +12,7 @@ PORT   ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve build test lint typecheck unit browsers bench lock clean
+.PHONY: setup serve build offline test lint typecheck unit browsers bench lock clean
 
 setup: $(VENV)/.installed node_modules/.installed build/wheels/.done
 
@@ -33,6 +33,13 @@ build/wheels/.done: calculators/wheels.toml $(VENV)/.installed node_modules/.ins
 
 build: setup
 	$(PY) -m mkdocs build --strict
+
+# The offline copy (file:// pages and search, plus the launcher for the calculators) as one zip.
+offline: setup
+	rm -rf build/offline && $(PY) -m mkdocs build --strict -f mkdocs.offline.yml
+	cp launcher/serve.py launcher/起動.bat launcher/起動.command launcher/はじめにお読みください.txt build/offline/
+	cd build && rm -f kaizen-navi-offline.zip && $(PY) -m zipfile -c kaizen-navi-offline.zip offline
+	@echo "build/kaizen-navi-offline.zip"
 
 serve: build
 	$(PY) -m mkdocs serve --strict --dev-addr $(HOST):$(PORT)

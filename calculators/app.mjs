@@ -450,9 +450,66 @@ async function loadWidget(context) {
   return import(new URL(`widgets/${context.tool}.mjs`, RUNTIME).href);
 }
 
+// 一括判定: upload a sheet, run kaizen_core.batch with pandas (loaded on the first run), save results.
+async function mountBatch(root) {
+  const info = runtimeInfo();
+  if (!info?.batch?.available) return;
+  const context = { root, info, tool: "batch", form: root.querySelector("#kz-batch-form"), api: null };
+  const fileInput = root.querySelector("#kz-batch-file");
+  const error = root.querySelector("#kz-batch-file-error");
+  const results = root.querySelector("#kz-results");
+  const wheels = JSON.stringify(info.wheels.map((path) => new URL(path, SITE_ROOT).href));
+  root.querySelector("[data-kz-batch-run]").addEventListener("click", async () => {
+    error.hidden = true;
+    const file = fileInput.files?.[0];
+    if (!file) {
+      error.textContent = "判定する表のファイルを選んでください。";
+      error.hidden = false;
+      fileInput.focus();
+      return;
+    }
+    root.classList.add("kz-booting");
+    setStatus(context, "Python と表の処理の部品を準備しています（初回は十数秒かかります）…", "busy");
+    try {
+      const { api } = await startWorker(info);
+      setStatus(context, `「${file.name}」を判定しています…`, "busy");
+      const answer = JSON.parse(await api.run_batch(file.name, new Uint8Array(await file.arrayBuffer()), wheels));
+      if (answer.errors) {
+        error.textContent = answer.errors.map((e) => e.message).join(" ");
+        error.hidden = false;
+        setStatus(context, "ファイルを読み取れませんでした（理由は入力欄の下にあります）。", "error");
+        return;
+      }
+      results.innerHTML = `<h2 id="kz-batch-results-heading">結果</h2>${answer.html}`;
+      for (const button of root.querySelectorAll("[data-kz-batch-download]")) button.disabled = false;
+      context.api = api;
+      const note = answer.failed ? `（うち${answer.failed}行にエラー。エラー列を見てください）` : "";
+      setStatus(context, `${answer.rows}行を判定しました${note}。`, "ready");
+      document.body.dataset.kzReady = "1";
+    } catch (failure) {
+      setStatus(context, "判定できませんでした。ページを読み込み直して、もう一度試してください。", "failed");
+      root.dataset.kzError = String(failure?.message ?? failure);
+    } finally {
+      root.classList.remove("kz-booting");
+    }
+  });
+  for (const button of root.querySelectorAll("[data-kz-batch-download]")) {
+    button.addEventListener("click", async () => {
+      const kind = button.dataset.kzBatchDownload;
+      const bytes = await context.api.batch_file(kind);
+      const type = kind === "csv" ? "text/csv;charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+      download(bytes, `一括判定の結果_${new Date().toISOString().slice(0, 10)}.${kind}`, type);
+    });
+  }
+}
+
 async function mount(root) {
   if (root.dataset.kzMounted) return;
   root.dataset.kzMounted = "1";
+  if (root.dataset.kzTool === "batch") {
+    await mountBatch(root);
+    return;
+  }
   const info = runtimeInfo();
   const context = {
     root,
@@ -480,6 +537,13 @@ async function mount(root) {
   });
   context.form.addEventListener("submit", (event) => event.preventDefault());
   bindActions(context);
+  // Opening another share link in the same tab (or editing the #q= part) loads that request.
+  window.addEventListener("hashchange", () => {
+    const request = sharedRequest();
+    if (!request || !context.api || !root.isConnected) return;
+    fillForm(context, request);
+    compute(context, request);
+  });
   root.classList.add("kz-booting");
   try {
     const { api, bootMs } = await startWorker(info);
@@ -487,6 +551,7 @@ async function mount(root) {
     root.dataset.kzBootMs = bootMs.toFixed(0);
     if (!root.isConnected) return;
     await compute(context, shared);
+    performance.mark("kz-ready");
     document.body.dataset.kzReady = "1";
   } catch (error) {
     setStatus(context, "計算の準備ができませんでした。ページを読み込み直してください。古いブラウザでは動かないことがあります。", "failed");

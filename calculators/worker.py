@@ -99,4 +99,38 @@ async def import_file(tool: str, filename: str, data: Any, wheels_json: str) -> 
     return json.dumps({"request": request}, ensure_ascii=False)
 
 
-__export__ = ["compute", "export_csv", "export_xlsx", "import_file", "load_wheels"]
+_last_batch: dict[str, bytes] = {}
+
+
+async def run_batch(filename: str, data: Any, wheels_json: str) -> str:
+    """一括判定 of an uploaded sheet with kaizen_core.batch (pandas, loaded on first use)."""
+    import pyodide_js
+    from pyodide.ffi import to_js
+
+    from calculators.html import esc, table
+
+    await load_wheels(wheels_json)
+    await pyodide_js.loadPackage(to_js(["pandas"]))
+    from kaizen_core import batch
+
+    try:
+        results, csv_data, xlsx_data = batch.run_file(bytes(data.to_py()), filename)
+    except InputError as error:
+        return json.dumps(error.as_dict(), ensure_ascii=False)
+    _last_batch.update(csv=csv_data, xlsx=xlsx_data)
+    records = results.to_dict("records")
+    headers = list(results.columns)
+    rows = [[esc(record[h]) for h in headers] for record in records]
+    failed = sum(1 for record in records if record["エラー"])
+    html = table(f"一括判定の結果（{len(records)}行）", headers, rows, numeric=(0, 7, 8))
+    return json.dumps({"rows": len(records), "failed": failed, "html": html}, ensure_ascii=False)
+
+
+def batch_file(kind: str) -> Any:
+    """The CSV or xlsx of the last 一括判定."""
+    from pyodide.ffi import to_js
+
+    return to_js(_last_batch[kind])
+
+
+__export__ = ["compute", "export_csv", "export_xlsx", "import_file", "load_wheels", "run_batch", "batch_file"]

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from macros import PageMacros, reference_date  # noqa: E402
 from runtime import runtime_files  # noqa: E402
-from tools import render_tool, script_json  # noqa: E402
+from tools import batch_templates, render_batch, render_tool, script_json  # noqa: E402
 
 from kaizen_core.directory import by_region, councils, tel_href  # noqa: E402
 from kaizen_core.params import ParameterStore, default_store  # noqa: E402
@@ -104,6 +104,11 @@ def on_config(config: Any) -> Any:
     global SITE
     SITE = Site()
     config.setdefault("extra", {})["kaizen_as_of"] = SITE.as_of.isoformat()
+    # Footer links that work with and without directory URLs (the offline build has none).
+    suffix = "/" if config["use_directory_urls"] else ".html"
+    config["extra"]["kz_links"] = {
+        name: f"{name}{suffix}" for name in ("privacy", "accessibility", "sources", "en")
+    }
     return config
 
 
@@ -115,7 +120,14 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         for name in dir(macros)
         if not name.startswith("_") and name not in ("store", "used", "sources_section")
     }
-    names.update(council_cards=SITE.council_cards, council_directory=SITE.council_directory, tool=_tool)
+    names.update(
+        council_cards=SITE.council_cards,
+        council_directory=SITE.council_directory,
+        tool=_tool,
+        batch_tool=lambda: _runtime_script(
+            render_batch(SITE.runtime["manifest"]["batch"]["available"], config["use_directory_urls"])
+        ),
+    )
     try:
         rendered = SITE.page_env.from_string(markdown).render(**names)
     except (jinja2.TemplateError, KeyError, ValueError) as error:
@@ -126,6 +138,11 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 def _tool(name: str) -> str:
     """A tool page's form, default result and runtime facts (see calculators/templates/tool.html)."""
+    return _runtime_script(render_tool(name))
+
+
+def _runtime_script(html: str) -> str:
+    """Appends the runtime facts app.mjs needs: where the worker, config and wheels are."""
     assert SITE is not None
     manifest = SITE.runtime["manifest"]
     info = {
@@ -136,7 +153,7 @@ def _tool(name: str) -> str:
         "batch": manifest["batch"],
     }
     runtime_json = script_json(json.dumps(info, ensure_ascii=False))
-    return render_tool(name) + f'\n<script type="application/json" id="kz-runtime">{runtime_json}</script>'
+    return html + f'\n<script type="application/json" id="kz-runtime">{runtime_json}</script>'
 
 
 def _councils_csv() -> bytes:
@@ -166,6 +183,8 @@ def on_files(files: Any, config: Any) -> Any:
     json_text = json.dumps(document, ensure_ascii=False, indent=2)
     files.append(File.generated(config, "data/councils.json", content=json_text.encode("utf-8")))
     files.append(File.generated(config, "data/councils.csv", content=_councils_csv()))
+    for name, content in batch_templates().items():
+        files.append(File.generated(config, name, content=content))
     generated, SITE.runtime = runtime_files(config)
     for item in generated:
         files.append(item)

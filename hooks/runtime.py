@@ -89,6 +89,9 @@ def runtime_files(config: Any) -> tuple[list[File], dict[str, Any]]:
     for path in sorted(dist.glob("*.js")):
         if path.name != "service-worker.js":
             add(f"pyscript/{path.name}", path=path)
+    # Material's offline build (file://) runs its search in an iframe; this is the shim it needs,
+    # served from here instead of unpkg.com.
+    add("iframe-worker/shim.js", path=_npm(NODE / "iframe-worker" / "shim" / "index.js"))
     archive = package_zip()
     archive_name = f"kaizen-{hashlib.sha256(archive).hexdigest()[:12]}.zip"
     add(archive_name, content=archive)

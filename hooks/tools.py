@@ -44,3 +44,32 @@ def render_tool(tool: str) -> str:
     )
     # Blank lines would end Markdown's raw-HTML block; the page's Markdown must not touch this HTML.
     return "\n".join(line for line in html.splitlines() if line.strip())
+
+
+def render_batch(available: bool, directory_urls: bool) -> str:
+    """The 一括判定 page body; says plainly when this build lacks pandas for the browser."""
+    from calculators.html import esc, table
+    from kaizen_core.batch import COLUMNS
+
+    rows = [
+        [esc(column.header), esc(column.help), esc(column.example or column.example2)] for column in COLUMNS
+    ]
+    rows.append([esc("売上_YYYY-MM"), esc("月ごとの売上高の列。必要な月の分だけ足せます。"), esc("240万")])
+    columns = table("一括判定の表の列", ["列名", "説明", "例"], rows)
+
+    def link(tool: str) -> str:
+        return f"../{tool}/" if directory_urls else f"{tool}.html"
+
+    html = _env.get_template("batch.html").render(available=available, columns_table=columns, link=link)
+    return "\n".join(line for line in html.splitlines() if line.strip())
+
+
+def batch_templates() -> dict[str, bytes]:
+    """The fill-in templates offered for download (built here in CPython with pandas)."""
+    from kaizen_core.batch import template, to_csv_bytes, to_xlsx_bytes
+
+    examples, guide = template()
+    return {
+        "downloads/batch-template.xlsx": to_xlsx_bytes(examples, sheet="入力", notes=guide),
+        "downloads/batch-template.csv": to_csv_bytes(examples),
+    }

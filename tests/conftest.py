@@ -15,6 +15,7 @@ import yaml
 
 from kaizen_core import run
 from kaizen_core.errors import InputError
+from tests.site_build import build_site
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -108,3 +109,15 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
     if file_path.suffix == ".yaml" and file_path.parent.name == "golden":
         return GoldenFile.from_parent(parent, path=file_path)
     return None
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole site built once for the session (static checks and browser tests share it)."""
+    return build_site(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline build (Material's offline plugin: file:// pages and search)."""
+    return build_site(tmp_path_factory.mktemp("offline"), "mkdocs.offline.yml")

@@ -1,0 +1,194 @@
+"""Speed of the tool pages in real Chromium, measured against a bare Pyodide page in the same run.
+
+For each tool page and for the baseline (bench/bare: the same self-hosted Pyodide in a plain
+module worker running one kaizen_core call), the time from navigation to the first live result
+(``performance.mark("kz-ready")``), cold (fresh profile) and warm (persistent profile, second
+visit). Reported as medians and as the ratio tool / baseline (goal ≤ 1.15). Also reported: whether
+the default result is in the HTML before Python starts (first paint), the 95th percentile of live
+recomputes (goal < 50 ms) and the longest main-thread task after load (goal ≤ 50 ms).
+
+    python bench/browser.py [--runs 3] [--site DIR] [--json results.json]
+
+Builds the site into build/bench-site unless --site is given. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LONGTASKS  # noqa: E402
+from tests.site_build import build_site, serve  # noqa: E402
+
+TOOLS = ("subsidy", "eligibility", "downturn", "forecast")
+EDIT_FIELD = {
+    "subsidy": ("fees.plan", ["20万", "21万", "22万", "22.5万", "30万"]),
+    "eligibility": ("employees", ["10", "20", "301", "50", "5"]),
+    "downturn": ("latest_month", None),
+    "forecast": ("opening_balance", ["300万", "100万", "50万", "△20万", "500万"]),
+}
+READY = "performance.getEntriesByName('kz-ready').length > 0"
+
+
+def ready_ms(page: Any) -> float:
+    page.wait_for_function(READY, timeout=120_000)
+    return float(page.evaluate("performance.getEntriesByName('kz-ready')[0].startTime"))
+
+
+def first_paint(page: Any) -> dict[str, Any]:
+    return dict(
+        page.evaluate(
+            """() => {
+              const paint = performance.getEntriesByName('first-contentful-paint')[0];
+              return {fcp: paint ? paint.startTime : null};
+            }"""
+        )
+    )
+
+
+def longest_task_after_load(page: Any) -> float:
+    return float(
+        page.evaluate(
+            """() => {
+              const load = performance.getEntriesByType('navigation')[0].loadEventEnd;
+              return Math.max(0, ...window.__kzLongTasks.filter(([start]) => start > load).map(([, d]) => d));
+            }"""
+        )
+    )
+
+
+def recompute_p95(page: Any, tool: str, rounds: int = 8) -> float | None:
+    name, values = EDIT_FIELD[tool]
+    if values is None:
+        return None
+    selector = f'[name="{name}"]'
+    for _ in range(rounds):
+        for value in values:
+            before = page.evaluate("Number(document.querySelector('#kz-tool').dataset.kzComputed || 0)")
+            page.fill(selector, value)
+            page.wait_for_function(
+                "n => Number(document.querySelector('#kz-tool').dataset.kzComputed || 0) > n", arg=before
+            )
+    timings = sorted(page.evaluate("globalThis.kaizenTool.timings"))[1:]  # the first is the boot-time call
+    return timings[int(0.95 * (len(timings) - 1))]
+
+
+def measure(browser_type: Any, url: str, mode: str, profile: Path | None) -> dict[str, Any]:
+    """One navigation; ``warm`` visits once first in a persistent profile and measures the second."""
+    if mode == "warm":
+        assert profile is not None
+        context = browser_type.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+    else:
+        browser = browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context()
+    context.add_init_script(LONGTASKS)
+    try:
+        page = context.new_page()
+        if mode == "warm":
+            page.goto(url)
+            ready_ms(page)
+            page.goto("about:blank")
+        page.goto(url)
+        result = {"ready_ms": ready_ms(page), **first_paint(page)}
+        result["default_result_in_html"] = page.evaluate(
+            "() => !!document.querySelector('#kz-results h2') || !!document.querySelector('#out')"
+        )
+        page.wait_for_timeout(300)
+        result["longest_task_after_load_ms"] = longest_task_after_load(page)
+        return result
+    finally:
+        context.close()
+        if mode == "cold":
+            browser.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--site", type=Path)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    site = args.site or build_site(ROOT / "build" / "bench-site")
+    shutil.copytree(ROOT / "bench" / "bare", site / "bench-bare", dirs_exist_ok=True)
+
+    from playwright.sync_api import sync_playwright
+
+    figures: dict[str, Any] = {"runs": args.runs, "pages": {}}
+    with serve(site) as base, sync_playwright() as playwright, tempfile.TemporaryDirectory() as scratch:
+        pages = {"baseline": f"{base}/bench-bare/index.html"} | {
+            tool: f"{base}/tools/{tool}/" for tool in TOOLS
+        }
+        for mode in ("cold", "warm"):
+            for run in range(args.runs):
+                # interleave pages so that drift on a shared machine hits all of them alike
+                for name, url in pages.items():
+                    profile = Path(scratch) / f"{name}-{mode}-{run}"
+                    figures["pages"].setdefault(name, {}).setdefault(mode, []).append(
+                        measure(playwright.chromium, url, mode, profile)
+                    )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        for tool in TOOLS:
+            page = context.new_page()
+            page.goto(pages[tool])
+            ready_ms(page)
+            figures["pages"][tool]["recompute_p95_ms"] = recompute_p95(page, tool)
+            page.close()
+        browser.close()
+
+    print(
+        f"Chromium (Debian), {args.runs} runs per page and mode; medians; ratio = tool page / bare Pyodide page"
+    )
+    baseline = {
+        mode: statistics.median(r["ready_ms"] for r in figures["pages"]["baseline"][mode])
+        for mode in ("cold", "warm")
+    }
+    print(
+        f"{'page':<12}{'cold ms':>10}{'ratio':>8}{'warm ms':>10}{'ratio':>8}{'FCP ms':>9}{'p95 recompute':>15}{'longest task':>14}  default result at first paint"
+    )
+    for name, data in figures["pages"].items():
+        cold = statistics.median(r["ready_ms"] for r in data["cold"])
+        warm = statistics.median(r["ready_ms"] for r in data["warm"])
+        fcp = statistics.median(r["fcp"] or 0 for r in data["cold"])
+        longest = max(r["longest_task_after_load_ms"] for r in data["cold"] + data["warm"])
+        p95 = data.get("recompute_p95_ms")
+        data["summary"] = {
+            "cold_ms": cold,
+            "warm_ms": warm,
+            "cold_ratio": cold / baseline["cold"],
+            "warm_ratio": warm / baseline["warm"],
+        }
+        in_html = all(r["default_result_in_html"] for r in data["cold"])
+        p95_text = f"{p95:.1f} ms" if p95 is not None else "－"
+        print(
+            f"{name:<12}{cold:>10.0f}{cold / baseline['cold']:>8.2f}{warm:>10.0f}{warm / baseline['warm']:>8.2f}"
+            f"{fcp:>9.0f}{p95_text:>15}{longest:>11.0f} ms  {'yes' if in_html else 'no'}"
+        )
+    print(
+        "goals: ratio ≤ 1.15; default result in the HTML; recompute p95 < 50 ms; no task over 50 ms after load"
+    )
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    started = time.time()
+    code = main()
+    print(f"({time.time() - started:.0f} s)")
+    sys.exit(code)

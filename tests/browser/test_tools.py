@@ -1,0 +1,153 @@
+"""The tool pages in real Chromium: same answers as the CLI, Japanese errors, no other host, a11y."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import computed_count, wait_ready, wait_recomputed
+from tests.conftest import load_cases
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOLS = ("subsidy", "eligibility", "downturn", "forecast")
+
+
+def built_tools() -> list[str]:
+    return [tool for tool in TOOLS if (ROOT / "calculators" / f"{tool}.py").exists()]
+
+
+def share_fragment(request: dict[str, Any]) -> str:
+    encoded = base64.urlsafe_b64encode(json.dumps(request, ensure_ascii=False).encode()).decode().rstrip("=")
+    return "#q=" + encoded
+
+
+def cli(tool: str, request: dict[str, Any]) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-m", "kaizen_core", tool, "-"],
+        input=json.dumps(request, ensure_ascii=False),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        check=False,
+    )
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+@pytest.mark.parametrize("tool", built_tools())
+def test_share_links_give_the_cli_answer(page: Any, base_url: str, tool: str) -> None:
+    cases = load_cases(ROOT / "tests" / "golden" / f"{tool}.yaml")
+    page.goto(f"{base_url}/tools/{tool}/{share_fragment(cases[0]['request'])}")
+    wait_ready(page)
+    for case in cases:
+        before = computed_count(page)
+        page.evaluate("fragment => { location.hash = fragment; }", share_fragment(case["request"]))
+        if case is not cases[0]:
+            wait_recomputed(page, before)
+        shown = json.loads(page.text_content("#kz-result"))
+        assert shown == cli(tool, case["request"]), case["name"]
+
+
+@pytest.mark.parametrize("tool", built_tools())
+def test_default_result_is_in_the_html_before_python(page: Any, base_url: str, tool: str) -> None:
+    page.goto(f"{base_url}/tools/{tool}/", wait_until="domcontentloaded")
+    assert page.locator("#kz-results h2").count() == 1
+    initial = json.loads(page.text_content("#kz-result"))
+    assert "errors" not in initial
+    wait_ready(page)
+    live = json.loads(page.text_content("#kz-result"))
+    assert live == initial
+
+
+def test_subsidy_live_recompute_and_errors(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/tools/subsidy/")
+    wait_ready(page)
+    before = computed_count(page)
+    page.fill("#kz-f-fees-plan", "３０万円")
+    wait_recomputed(page, before)
+    result = json.loads(page.text_content("#kz-result"))
+    assert result["items"][0]["fee"] == 300000
+    assert result["items"][0]["subsidy"] == 150000
+    assert page.text_content("#kz-f-fees-plan-parsed").strip() == "＝ 300,000円"
+    before = computed_count(page)
+    page.fill("#kz-f-fees-monitoring_final", "七万五千くらい")
+    wait_recomputed(page, before)
+    error = page.locator("#kz-f-fees-monitoring_final-error")
+    assert error.is_visible()
+    assert "伴走支援（決算期）費用" in error.text_content()
+    assert page.get_attribute("#kz-f-fees-monitoring_final", "aria-invalid") == "true"
+    assert "kz-f-fees-monitoring_final-error" in page.get_attribute(
+        "#kz-f-fees-monitoring_final", "aria-describedby"
+    )
+    assert "Traceback" not in page.content()
+    assert json.loads(page.text_content("#kz-result"))["errors"][0]["field"] == "fees.monitoring_final"
+    # the rest keeps working: the last good result stays, marked as not updated
+    assert page.locator("#kz-results.kz-stale").count() == 1
+    assert page.text_content("#kz-f-fees-plan-parsed").strip() == "＝ 300,000円"
+
+
+def test_subsidy_autosave_clear_and_share(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/tools/subsidy/")
+    wait_ready(page)
+    before = computed_count(page)
+    page.fill("#kz-f-fees-plan", "18万")
+    wait_recomputed(page, before)
+    page.reload()
+    wait_ready(page)
+    assert page.input_value("#kz-f-fees-plan") == "18万"
+    page.click("[data-kz-action=share]")
+    link = page.input_value("#kz-share-url")
+    assert "#q=" in link
+    page.click("[data-kz-action=clear]")
+    page.wait_for_function("document.querySelector('#kz-f-fees-plan').value === '22.5万'")
+    page.goto(link)
+    page.reload()
+    wait_ready(page)
+    assert page.input_value("#kz-f-fees-plan") == "18万"
+
+
+def test_subsidy_csv_xlsx_and_upload(page: Any, base_url: str, tmp_path: Path) -> None:
+    page.goto(f"{base_url}/tools/subsidy/")
+    wait_ready(page)
+    with page.expect_download() as csv_download:
+        page.click("[data-kz-action=csv]")
+    csv_path = tmp_path / "subsidy.csv"
+    csv_download.value.save_as(csv_path)
+    data = csv_path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert "fees.plan" in data.decode("utf-8-sig")
+    with page.expect_download(timeout=60_000) as xlsx_download:
+        page.click("[data-kz-action=xlsx]")
+    xlsx_path = tmp_path / "subsidy.xlsx"
+    xlsx_download.value.save_as(xlsx_path)
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(xlsx_path)
+    assert workbook.sheetnames[:2] == ["入力", "補助額"]
+    assert workbook["補助額"]["E5"].value == 250000
+    # change the form, then upload the saved CSV: the form comes back
+    before = computed_count(page)
+    page.fill("#kz-f-fees-plan", "1万")
+    wait_recomputed(page, before)
+    before = computed_count(page)
+    page.set_input_files("[data-kz-action=upload]", str(csv_path))
+    wait_recomputed(page, before)
+    assert page.input_value("#kz-f-fees-plan") == "22.5万"
+
+
+@pytest.mark.parametrize("tool", built_tools())
+def test_file_url_shows_the_notice_not_a_broken_form(page: Any, offline_site: Path, tool: str) -> None:
+    page.goto((offline_site / "tools" / f"{tool}.html").as_uri())
+    notice = page.locator(".kz-file-notice")
+    assert notice.is_visible()
+    assert "起動" in notice.text_content()
+    assert "ファイルとして開かれている" in notice.text_content()
+    assert not page.locator("#kz-form").is_visible()
+    assert not page.locator("#kz-status").is_visible()

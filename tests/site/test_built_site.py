@@ -1,0 +1,207 @@
+"""Static checks over the built HTML: pages, councils, links, no other host, parameter figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+from kaizen_core.directory import councils, kinki_councils, tel_href
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Links(HTMLParser):
+    """Collects href/src of every tag and the ids of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "link" and dict(attrs).get("rel") in ("canonical", "alternate"):
+            return  # names the page's public address; browsers do not fetch it
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id":
+                self.ids.add(value)
+            if name in ("href", "src", "srcset", "poster", "data", "action"):
+                self.refs.append((tag, name, value))
+
+
+def parse(path: Path) -> Links:
+    parser = Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def nav_pages() -> list[str]:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+
+    def walk(items: Any) -> list[str]:
+        found = []
+        for item in items:
+            if isinstance(item, str):
+                found.append(item)
+            else:
+                for value in item.values():
+                    found.extend(walk(value) if isinstance(value, list) else [value])
+        return found
+
+    return walk(config["nav"])
+
+
+def built_path(site: Path, source: str) -> Path:
+    stem = source.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return site / stem.removesuffix("index") / "index.html"
+    return site / stem / "index.html"
+
+
+@pytest.fixture(scope="module")
+def pages(built_site: Path) -> dict[Path, Links]:
+    return {path: parse(path) for path in built_site.rglob("*.html")}
+
+
+def test_every_nav_page_is_built_and_not_a_stub(built_site: Path) -> None:
+    sources = nav_pages()
+    assert len(sources) >= 24
+    for source in sources:
+        path = built_path(built_site, source)
+        assert path.exists(), source
+        text = re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8"))
+        assert "準備中" not in text, f"{source} is still a placeholder"
+
+
+def test_no_request_to_another_host(pages: dict[Path, Links]) -> None:
+    """Resources (scripts, styles, images, preloads, frames) all come from the site itself."""
+    offenders = []
+    for path, parsed in pages.items():
+        for tag, attribute, value in parsed.refs:
+            is_resource = attribute != "href" or tag == "link"
+            if is_resource and re.match(r"^(https?:)?//", value):
+                offenders.append(f"{path.name}: <{tag} {attribute}={value}>")
+    assert offenders == []
+
+
+def test_stylesheets_do_not_fetch_from_other_hosts(built_site: Path) -> None:
+    for css in built_site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        assert not re.search(r"@import\s+url\(\s*['\"]?https?:", text), css
+        assert not re.search(r"url\(\s*['\"]?https?://", text), css
+
+
+def test_every_internal_link_resolves(built_site: Path, pages: dict[Path, Links]) -> None:
+    broken = []
+    for path, parsed in pages.items():
+        for tag, attribute, value in parsed.refs:
+            if attribute not in ("href", "src") or re.match(r"^([a-z]+:|//|#$)", value) or value.startswith("javascript"):
+                continue
+            parts = urlsplit(value)
+            base = built_site if parts.path.startswith("/") else path.parent  # 404.html uses root paths
+            target = (base / unquote(parts.path).lstrip("/")).resolve() if parts.path else path
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{path.relative_to(built_site)} → {value}")
+                continue
+            if parts.fragment and target.suffix == ".html" and not parts.fragment.startswith("q="):
+                ids = pages[target].ids if target in pages else parse(target).ids
+                if unquote(parts.fragment) not in ids:
+                    broken.append(f"{path.relative_to(built_site)} → {value} (no such anchor)")
+    assert broken == []
+
+
+def test_every_council_appears_with_phone_and_address(built_site: Path) -> None:
+    html = (built_site / "kyogikai" / "zenkoku" / "index.html").read_text(encoding="utf-8")
+    for council in councils():
+        assert council.name in html
+        assert f'href="{tel_href(council.phone)}"' in html, council.name
+        assert council.address in html, council.name
+
+
+def test_kinki_page_has_the_seven_councils_as_cards(built_site: Path) -> None:
+    html = (built_site / "kyogikai" / "kinki" / "index.html").read_text(encoding="utf-8")
+    assert html.count('class="kz-council"') == 7
+    for council in kinki_councils():
+        assert f'<a class="kz-tel" href="{tel_href(council.phone)}">{council.phone}</a>' in html
+        assert council.url in html
+        assert council.host in html
+    assert "06-6944-6481" in html
+    osaka = html[html.index('id="pref-27"') :]
+    start = osaka.index("<dt>所在地</dt>")
+    address = osaka[start : osaka.index("</dd>", start)]
+    assert "大阪市中央区本町橋2-8" in address
+    assert "大阪府中央区" not in address
+
+
+def test_council_data_files(built_site: Path) -> None:
+    raw = (built_site / "data" / "councils.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 49
+    assert rows[0][:4] == ["都道府県コード", "都道府県", "地域（経済産業局の管轄）", "協議会名"]
+    document = json.loads((built_site / "data" / "councils.json").read_text(encoding="utf-8"))
+    assert len(document["councils"]) == 48
+    assert {c["prefecture_code"] for c in document["councils"] if c["kind"] == "prefectural"} == {f"{n:02d}" for n in range(1, 48)}
+
+
+FIGURES = [
+    # (page, parameter key, the text it must show)
+    ("vup.md", "vup.expert.plan_cap", "15万円"),
+    ("vup.md", "vup.expert.total_cap", "25万円"),
+    ("vup.md", "vup.expert.guarantee_release_cap", "10万円"),
+    ("vup.md", "common.subsidy_rate", "2/3"),
+    ("405.md", "p405.standard.plan_cap", "200万円"),
+    ("405.md", "p405.gl.total_cap", "700万円"),
+    ("hikaku.md", "p405.standard.total_cap", "300万円"),
+    ("index.md", "common.subsidy_rate", "2/3"),
+    ("tools/subsidy.md", "common.subsidy_rate", "2/3"),
+]
+
+
+@pytest.mark.parametrize(("source", "key", "text"), FIGURES)
+def test_parameter_figures_appear_where_expected(built_site: Path, source: str, key: str, text: str) -> None:
+    html = built_path(built_site, source).read_text(encoding="utf-8")
+    assert f'<span class="kz-param" data-param="{key}">{text}</span>' in html
+
+
+def test_pages_list_the_sources_of_their_figures(built_site: Path) -> None:
+    html = (built_site / "vup" / "index.html").read_text(encoding="utf-8")
+    section = html[html.index('id="kz-sources-heading"') :]
+    assert "計画策定支援費用の補助上限" in section
+    assert "2022年4月1日" in section
+    assert "https://www.chusho.meti.go.jp/keiei/saisei/04.html" in section
+
+
+def test_conflicting_sources_are_stated(built_site: Path) -> None:
+    vup = (built_site / "vup" / "index.html").read_text(encoding="utf-8")
+    assert "20万円" in vup
+    sources = (built_site / "sources" / "index.html").read_text(encoding="utf-8")
+    assert "農業組合法人" in sources
+
+
+def test_tool_pages_preload_python_and_content_pages_do_not(built_site: Path) -> None:
+    tool = (built_site / "tools" / "subsidy" / "index.html").read_text(encoding="utf-8")
+    assert 'rel="modulepreload"' in tool
+    assert "pyodide.asm.wasm" in tool
+    for content in ("index.html", "vup/index.html", "kyogikai/zenkoku/index.html"):
+        html = (built_site / content).read_text(encoding="utf-8")
+        assert "pyodide" not in html, content
+        assert "modulepreload" not in html, content
+
+
+def test_search_separator_splits_japanese(built_site: Path) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["ja"]
+    assert "\\u3040-\\u30ff" in index["config"]["separator"] or "\u3040-\u30ff" in index["config"]["separator"]
