@@ -118,7 +118,8 @@ function fillForm(context, request) {
     const raw = flat[element.name];
     const text = raw === undefined || raw === null ? "" : String(raw);
     if (element.type === "radio") {
-      element.checked = element.value === text.toLowerCase();
+      const word = { はい: "true", いいえ: "false", yes: "true", no: "false" }[text.toLowerCase()] ?? text.toLowerCase();
+      element.checked = element.value === word;
     } else if (element.type === "checkbox") {
       element.checked = text === "true" || text === "はい";
     } else if (element.tagName === "SELECT") {
@@ -137,8 +138,13 @@ function fillForm(context, request) {
 function applyShowIf(form) {
   const values = formToRequestIgnoringVisibility(form);
   for (const node of form.querySelectorAll("[data-kz-show-if]")) {
-    const rules = node.dataset.kzShowIf.split("&").map((rule) => rule.split("="));
-    const shown = rules.every(([path, accepted]) => accepted.split("|").includes(values[path] ?? ""));
+    // "a=x|y&b=z" (all must hold); alternatives joined by "||": "a=x||b=y"
+    const shown = node.dataset.kzShowIf.split("||").some((alternative) =>
+      alternative.split("&").every((rule) => {
+        const [path, accepted] = rule.split("=");
+        return accepted.split("|").includes(values[path] ?? "");
+      }),
+    );
     node.hidden = !shown;
   }
 }
@@ -522,7 +528,13 @@ async function mount(root) {
   };
   globalThis.kaizenTool = context; // for automated checks and the benchmark
   context.widget = await loadWidget(context);
-  context.widget?.setup?.({ ...context, recompute: () => scheduleCompute(context) });
+  context.widget?.setup?.({
+    ...context,
+    recompute: () => {
+      applyShowIf(context.form);
+      if (context.api) scheduleCompute(context);
+    },
+  });
   const shared = sharedRequest();
   const initial = shared ?? loadSaved(context.tool);
   if (initial) fillForm(context, initial);
@@ -559,6 +571,14 @@ async function mount(root) {
   } finally {
     root.classList.remove("kz-booting");
   }
+}
+
+// On a tool page the <head> says where the runtime is: start Python before the body has loaded.
+const early = document.querySelector('meta[name="kz-runtime"]');
+if (early && location.protocol !== "file:") {
+  startWorker(JSON.parse(early.content)).catch(() => {
+    /* mount() reports the failure when it awaits the same promise */
+  });
 }
 
 function onPage() {

@@ -125,7 +125,7 @@ def inputs_summary(rows: Sequence[tuple[str, str]]) -> str:
     return (
         '<section class="kz-inputs-summary kz-print-only" aria-labelledby="kz-inputs-heading">'
         '<h3 id="kz-inputs-heading">入力した内容</h3>'
-        f'<table class="kz-table"><tbody>{body}</tbody></table></section>'
+        f'<table class="kz-table"><caption>入力した内容</caption><tbody>{body}</tbody></table></section>'
     )
 
 

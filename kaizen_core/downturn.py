@@ -346,7 +346,11 @@ def _margin_tests(entry: dict[str, Any], threshold: Fraction, min_months: int) -
                     "status": "met" if meets else "not_met",
                     "reason": f"{margin_label}は{format_percent(before)}から{format_percent(after)}へ、"
                     f"減少率{format_percent(decline)}（{test['point_change_text']}）。"
-                    + ("5%以上の減少です。" if meets else "5%に届きません。")
+                    + (
+                        f"{format_percent(threshold)}以上の減少です。"
+                        if meets
+                        else f"{format_percent(threshold)}に届きません。"
+                    )
                     + (
                         "ポイント差で読むと要件に届かないため、協議会に確認してください。"
                         if meets and not test["meets_points"]

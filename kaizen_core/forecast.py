@@ -19,6 +19,8 @@ from kaizen_core.params import RuleSet
 from kaizen_core.request import Reader
 
 MIN_MONTHS, MAX_MONTHS = 6, 36
+# A month's sales index above 10× the average is taken as a typing slip ("120" meant as 120%).
+MAX_SEASONAL_FACTOR = Fraction(10)
 
 # (key, label, section); sections: operating_in, operating_out, investing_in, investing_out,
 # financing_in, financing_out. The order is the order of the printed table.
@@ -245,12 +247,12 @@ def _read_scheduled(reader: Reader, key: str, label: str, horizon: list[Month]) 
 
 def _read_loans(reader: Reader, start: Month, horizon: list[Month]) -> list[Loan]:
     loans = []
-    for path, entry in reader.items("loans", "借入金"):
+    for number, (path, entry) in enumerate(reader.items("loans", "借入金"), start=1):
         entry.check_keys(
             {"name", "balance", "annual_rate", "method", "monthly_principal", "monthly_payment"}
             | {"first_payment", "drawdown", "maturity", "schedule"}
         )
-        name = entry.raw("name") or f"借入金{path[-2]}"
+        name = entry.raw("name") or f"借入金{number}"
         if not isinstance(name, str):
             entry.errors.add(f"{path}.name", "借入金の名前：文字で入力してください。")
             name = "借入金"
@@ -443,10 +445,19 @@ def _read_seasonality(sales: Reader) -> dict[int, Fraction]:
         if key not in {str(m) for m in range(1, 13)}:
             sales.errors.add(f"sales.seasonality.{key}", f"季節変動：「{key}」は月（1〜12）ではありません。")
             continue
+        field = f"sales.seasonality.{key}"
         try:
-            factors[int(key)] = parse_rate(value, f"sales.seasonality.{key}", f"{key}月の季節指数")
+            factor = parse_rate(value, field, f"{key}月の季節指数")
         except InputError as error:
             sales.errors.extend(error)
+            continue
+        if factor > MAX_SEASONAL_FACTOR:
+            sales.errors.add(
+                field,
+                f"{key}月の季節指数：「{value}」は大きすぎます（{format_percent(MAX_SEASONAL_FACTOR)}以下。120%なら「120%」と入力）。",
+            )
+            continue
+        factors[int(key)] = factor
     return factors
 
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from kaizen_core.batch import read_sheet, run_file, template, to_csv_bytes, to_xlsx_bytes
-from kaizen_core.spreadsheet import neutralise
 from kaizen_core.errors import InputError
+from kaizen_core.spreadsheet import neutralise
 
 ROOT = Path(__file__).resolve().parents[2]
 

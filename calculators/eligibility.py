@@ -1,0 +1,511 @@
+"""利用対象チェック: the question flow and the result view of the eligibility tool.
+
+The questions skip what does not apply (``show_if``); the few conditions that depend on one of
+several answers ("any earlier use is はい", "the lender supports or the bank route was chosen") are
+marked ``data-kz-show-any`` in the widget templates and evaluated by ``widgets/eligibility.mjs``.
+Every verdict, reason and figure comes from kaizen_core's response.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from calculators.forms import TRI_OPTIONS, YEN_HELP, Field, Section, ToolForm, input_rows
+from calculators.html import esc, explanation, headline, inputs_summary, sources, verdict
+from kaizen_core.directory import councils, tel_href
+from kaizen_core.eligibility import (
+    BANK_KEYS,
+    ENTITY_ALIASES,
+    ENTITY_TYPES,
+    INDUSTRIES,
+    INDUSTRY_ALIASES,
+    PRIOR_USE_KEYS,
+)
+from kaizen_core.numbers import format_percent
+from kaizen_core.params import RuleSet, default_store
+from kaizen_core.request import FALSE_WORDS, TRUE_WORDS, today
+from kaizen_core.subsidy import PROGRAMME_ALIASES, PROGRAMMES, ROUTE_ALIASES, ROUTES
+
+# Links from the tool page (/tools/eligibility/) to the other pages of the site.
+COUNCIL_PAGES = (
+    ("近畿の協議会の一覧", "../../kyogikai/kinki/"),
+    ("全国の協議会の一覧", "../../kyogikai/zenkoku/"),
+)
+PROGRAMME_PAGES = {
+    "vup": ("早期経営改善計画策定支援（Vアップ）の説明", "../../vup/"),
+    "405": ("経営改善計画策定支援（405事業）の説明", "../../405/"),
+    "405-gl": ("経営改善計画策定支援（405事業）の説明", "../../405/"),
+}
+SUBSIDY_TOOL = ("補助金額シミュレーター", "../subsidy/")
+DOWNTURN_TOOL = "../downturn/"
+COMPARISON_PAGE = ("2つの制度の比較", "../../hikaku/")
+
+VERDICT_WORDS = ("対象になります", "対象外です", "判断できません")
+CHECK_MARKS = {
+    True: ("kz-ok", "○", "満たす"),
+    False: ("kz-ng", "×", "満たさない"),
+    None: ("kz-unknown", "？", "未確定"),
+}
+
+
+@dataclass(frozen=True)
+class EligibilityForm(ToolForm):
+    """A ToolForm whose widget templates render a few more fields (inside <details> or show-any blocks)."""
+
+    widget_fields: tuple[Field, ...] = ()
+    vocabulary: str = "{}"
+
+    def fields(self) -> list[Field]:
+        return [*super().fields(), *self.widget_fields]
+
+    def widget_field(self, name: str) -> Field:
+        return next(f for f in self.widget_fields if f.name == name)
+
+    def any_true(self, values: dict[str, Any], *names: str) -> bool:
+        return any(str(values.get(name, "")).strip().lower() in TRUE_WORDS for name in names)
+
+    def any_given(self, values: dict[str, Any], *names: str) -> bool:
+        return any(values.get(name) not in (None, "") for name in names)
+
+
+def _threshold_text() -> str:
+    return format_percent(RuleSet(today()).rate("downturn.threshold"))
+
+
+def _cabinet_order_industries() -> tuple[str, ...]:
+    rows = RuleSet(today()).value("common.sme_limits_cabinet_order")
+    return tuple(industry for row in rows for industry in row["industries"])
+
+
+def _vocabulary() -> str:
+    """Codes for the Japanese names a share link or file may carry, so the form shows the answer."""
+
+    def lookup(options: dict[str, str], aliases: dict[str, str]) -> dict[str, str]:
+        table = {code: code for code in options}
+        table.update({name: code for code, name in options.items()})
+        table.update(aliases)
+        return table
+
+    prefectures: dict[str, str] = {}
+    for council in councils():
+        if council.kind != "prefectural":
+            continue
+        code = council.prefecture_code
+        short = council.prefecture[:-1] if council.prefecture[-1] in "都府県" else council.prefecture
+        for key in (code, str(int(code)), council.prefecture, short):
+            prefectures[key] = code
+    vocabulary = {
+        "entity_type": lookup(ENTITY_TYPES, ENTITY_ALIASES),
+        "industry": lookup(INDUSTRIES, INDUSTRY_ALIASES),
+        "programme": lookup(PROGRAMMES, PROGRAMME_ALIASES),
+        "route": lookup(ROUTES, ROUTE_ALIASES),
+        "prefecture": prefectures,
+        "true": sorted(TRUE_WORDS),
+        "false": sorted(FALSE_WORDS),
+    }
+    return json.dumps(vocabulary, ensure_ascii=False)
+
+
+def _all_but(options: dict[str, str], *excluded: str) -> str:
+    """A show_if value list: unanswered ("") or any option except ``excluded``."""
+    return "|".join(["", *(code for code in options if code not in excluded)])
+
+
+_THRESHOLD = _threshold_text()
+_NOT_MEDICAL = _all_but(ENTITY_TYPES, "medical_corporation")
+_PREFECTURES = tuple(
+    (council.prefecture_code, council.prefecture) for council in councils() if council.kind == "prefectural"
+)
+
+FORM = EligibilityForm(
+    tool="eligibility",
+    title="利用対象チェック",
+    sections=(
+        Section(
+            "相談する地域と事業者の形態",
+            (
+                Field(
+                    "prefecture",
+                    "都道府県（本社・主な事業所のある所）",
+                    "choice",
+                    options=_PREFECTURES,
+                    help="選ぶと、結果の最後に相談先の中小企業活性化協議会を表示します。",
+                ),
+                Field(
+                    "entity_type",
+                    "事業者の形態",
+                    "choice",
+                    options=tuple(ENTITY_TYPES.items()),
+                    help="会社の種類、個人事業主、医療法人など。登記簿の法人の種類で選んでください。",
+                ),
+            ),
+        ),
+        Section(
+            "会社の規模",
+            (
+                Field(
+                    "industry",
+                    "業種（主な事業）",
+                    "choice",
+                    options=tuple(INDUSTRIES.items()),
+                    show_if=f"entity_type={_NOT_MEDICAL}",
+                    help="業種によって、中小企業者に当たる資本金と従業員数の基準が変わります。",
+                ),
+                Field(
+                    "capital",
+                    "資本金の額（出資の総額）",
+                    "yen",
+                    show_if=f"entity_type={_all_but(ENTITY_TYPES, 'medical_corporation', 'sole_proprietor')}",
+                    help=YEN_HELP,
+                    placeholder="例：1000万",
+                    unit="円",
+                ),
+                Field(
+                    "employees",
+                    "常時使用する従業員の数",
+                    "count",
+                    help="経営者・役員・臨時の人は数えません。",
+                    placeholder="例：20",
+                    unit="人",
+                ),
+                Field(
+                    "use_cabinet_order",
+                    "政令で定める業種の特例の基準を使う（協議会がこの定義を使う場合）",
+                    "check",
+                    show_if=f"industry={'|'.join(_cabinet_order_industries())}&entity_type={_NOT_MEDICAL}",
+                    help="産業競争力強化法などの定義では、この業種の基準が広がります。どちらの定義を使うかは協議会に確認してください。",
+                ),
+            ),
+            help="資本金と従業員数は、どちらか一方が基準内なら中小企業者に当たります。",
+        ),
+        Section(
+            "これからの計画",
+            (
+                Field(
+                    "needs_financial_support",
+                    "金融支援（返済条件の変更・借換え・新規融資など）が必要ですか",
+                    "tri",
+                    options=TRI_OPTIONS,
+                    help="計画をもとに、取引金融機関に返済の猶予や条件の変更をお願いするかどうかです。",
+                ),
+                Field(
+                    "gl_workout",
+                    "中小企業の事業再生等に関するガイドライン（中小版GL）による私的整理（再生型・廃業型）を目指しますか",
+                    "tri",
+                    options=TRI_OPTIONS,
+                    show_if="needs_financial_support=true",
+                    help="債務の減免などを伴う抜本的な再生や、円滑な廃業の手続きです。",
+                ),
+            ),
+        ),
+        Section(
+            "これまでの利用",
+            tuple(
+                Field(f"prior_use.{key}", label, "tri", options=TRI_OPTIONS)
+                for key, label in PRIOR_USE_KEYS.items()
+            ),
+            widget="widgets/eligibility_prior.html",
+        ),
+        Section(
+            "借入と支援を頼む専門家",
+            (
+                Field("has_borrowings", "金融機関からの借入がありますか", "tri", options=TRI_OPTIONS),
+                Field(
+                    "adviser_is_lender",
+                    "支援を頼む専門家（認定支援機関）は、借入先の金融機関ですか",
+                    "tri",
+                    options=TRI_OPTIONS,
+                    help="税理士・中小企業診断士などなら「いいえ」。取引銀行に計画づくりを頼むなら「はい」。",
+                ),
+            ),
+            widget="widgets/eligibility_bank.html",
+        ),
+        Section(
+            "詳しい設定",
+            (),
+            widget="widgets/eligibility_advanced.html",
+        ),
+    ),
+    widget_fields=(
+        Field(
+            "downturn_meets",
+            f"業況悪化（{_THRESHOLD}）の要件を満たしますか",
+            "tri",
+            options=TRI_OPTIONS,
+            help="売上高や利益率が一定以上減っているかの要件です。業況悪化の判定ツールで確かめられます。",
+        ),
+        Field("bank.zero_zero_at_bank", BANK_KEYS["zero_zero_at_bank"], "tri", options=TRI_OPTIONS),
+        Field("bank.is_main_bank", BANK_KEYS["is_main_bank"], "tri", options=TRI_OPTIONS),
+        Field(
+            "bank.total_lending",
+            BANK_KEYS["total_lending"],
+            "yen",
+            help=YEN_HELP,
+            placeholder="例：3000万",
+            unit="円",
+        ),
+        Field(
+            "bank.zero_zero_guaranteed_balance",
+            BANK_KEYS["zero_zero_guaranteed_balance"],
+            "yen",
+            help="信用保証協会の保証が付いた、実質無利子・無担保の融資（ゼロゼロ融資）の残高です。",
+            placeholder="例：2000万",
+            unit="円",
+        ),
+        Field(
+            "programme",
+            "調べる事業",
+            "choice",
+            options=tuple(PROGRAMMES.items()),
+            help="空欄なら、回答から合いそうな事業を選びます。",
+        ),
+        Field(
+            "route",
+            "支援の形",
+            "choice",
+            options=tuple(ROUTES.items()),
+            show_if="programme=vup",
+            help="民間金融機関による支援は、期間限定の形です。",
+        ),
+        Field(
+            "as_of",
+            "基準日",
+            "date",
+            help="この日に有効なルールで判定します。空欄なら今日。",
+            placeholder="例：2026-04-01",
+        ),
+    ),
+    vocabulary=_vocabulary(),
+)
+
+
+# ----------------------------------------------------------------------------------------------
+# Result view
+
+
+def _verdict(value: bool | None) -> str:
+    return verdict(value, *VERDICT_WORDS)
+
+
+def _mark(result: bool | None) -> str:
+    css, mark, text = CHECK_MARKS[result]
+    return (
+        f'<span class="{css} kz-check-mark"><span aria-hidden="true">{mark}</span>'
+        f'<span class="kz-visually-hidden">{esc(text)}</span></span>'
+    )
+
+
+def _programme_block(entry: dict[str, Any], chosen: bool, index: int) -> str:
+    checks = "".join(
+        f"<li>{_mark(check['result'])} <strong>{esc(check['label'])}</strong>：{esc(check['reason'])}</li>"
+        for check in entry["checks"]
+    )
+    tag = ' <span class="kz-tag">この事業で判定</span>' if chosen else ""
+    heading_id = f"kz-programme-{index}"
+    return (
+        f'<section class="kz-programme" aria-labelledby="{heading_id}">'
+        f'<h4 id="{heading_id}">{esc(entry["label"])}{tag}</h4>'
+        f"<p>{_verdict(entry['eligible'])}</p>"
+        f'<ul class="kz-checks">{checks}</ul></section>'
+    )
+
+
+def _recommendation(response: dict[str, Any]) -> str:
+    recommendation = response["recommendation"]
+    return (
+        '<div class="admonition tip kz-recommendation" role="note" aria-labelledby="kz-rec-heading">'
+        f'<p class="admonition-title" id="kz-rec-heading">合いそうな事業：{esc(recommendation["label"])}</p>'
+        f"<p>{esc(recommendation['reason'])}</p></div>"
+    )
+
+
+def _ask_council(response: dict[str, Any]) -> str:
+    asks = response["ask_council"]
+    if asks:
+        body = "<ul>" + "".join(f"<li>{esc(item)}</li>" for item in asks) + "</ul>"
+    else:
+        body = "<p>いただいた回答では、特に確かめる点は見つかりませんでした。最終的な判断は協議会が行います。</p>"
+    return (
+        '<section aria-labelledby="kz-ask-heading"><h3 id="kz-ask-heading">協議会に確認すること</h3>'
+        f"{body}</section>"
+    )
+
+
+def _as_of_text(text: str) -> str:
+    parts = text.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日時点"
+    if len(parts) == 2:
+        return f"{int(parts[0])}年{int(parts[1])}月時点"
+    return f"{text}時点"
+
+
+def _source_names(ids: list[str]) -> str:
+    references = default_store().references
+    names = []
+    for ref in ids:
+        reference = references.get(ref)
+        if reference is not None:
+            names.append(reference.short or f"{reference.publisher}「{reference.title}」")
+    return "、".join(names)
+
+
+def _council_card(council: dict[str, Any]) -> str:
+    phone = council["phone"]
+    tel = f'<a class="kz-tel" href="{esc(tel_href(phone))}">{esc(phone)}</a>'
+    if council.get("enquiry_phone"):
+        enquiry = council["enquiry_phone"]
+        tel += f'（問い合わせ先：<a class="kz-tel" href="{esc(tel_href(enquiry))}">{esc(enquiry)}</a>）'
+    postal = f"〒{council['postal_code']}" if council["postal_code"] else "〒未確認"
+    facts = [
+        ("電話", tel),
+        ("所在地", f"{esc(postal)} {esc(council['address'])}"),
+    ]
+    if council["url"]:
+        shown = council["url"].replace("https://", "").replace("http://", "").rstrip("/")
+        facts.append(("ウェブサイト", f'<a href="{esc(council["url"])}">{esc(shown)}</a>'))
+    facts.append(("設置機関", esc(council["host"])))
+    where = _source_names(council.get("sources", []))
+    facts.append(("情報の時点", esc(_as_of_text(council["as_of"]) + (f"（出典：{where}）" if where else ""))))
+    rows = "".join(f"<div><dt>{label}</dt><dd>{value}</dd></div>" for label, value in facts)
+    note = f'<p class="kz-council__note">{esc(council["notes"])}</p>' if council.get("notes") else ""
+    region_page = "../../kyogikai/kinki/" if council.get("region") == "kinki" else "../../kyogikai/zenkoku/"
+    anchor = f"#pref-{council['prefecture_code']}" if council.get("prefecture_code") else ""
+    return (
+        '<article class="kz-council" aria-labelledby="kz-council-name">'
+        f'<h4 class="kz-council__name" id="kz-council-name">{esc(council["name"])}</h4>'
+        f'<dl class="kz-council__facts">{rows}</dl>{note}'
+        f'<p><a href="{esc(region_page + anchor)}">協議会の一覧でこの協議会を見る</a></p></article>'
+    )
+
+
+def _next_steps(response: dict[str, Any]) -> str:
+    council = response["council"]
+    if council is not None:
+        call = (
+            f"<li><p><strong>{esc(council['name'])}に電話で相談する</strong>"
+            "（この結果を印刷して持って行くと、話が早く進みます）。</p>"
+            f"{_council_card(council)}</li>"
+        )
+    else:
+        links = "、".join(f'<a href="{esc(href)}">{esc(text)}</a>' for text, href in COUNCIL_PAGES)
+        call = (
+            "<li><p><strong>本社のある都道府県の中小企業活性化協議会に相談する</strong>。"
+            f"上の入力で都道府県を選ぶと、ここに連絡先を表示します。一覧は{links}にあります。</p></li>"
+        )
+    seen: list[tuple[str, str]] = []
+    recommended = response["recommendation"]["programme"]
+    order = [recommended] if recommended else []
+    order += [p["programme"] for p in response["programmes"] if p["programme"] not in order]
+    for programme in order:
+        page = PROGRAMME_PAGES[programme]
+        if page not in seen:
+            seen.append(page)
+    pages = "".join(f'<li><a href="{esc(href)}">{esc(text)}</a></li>' for text, href in seen)
+    read = (
+        f"<li><p><strong>制度の説明を読む</strong>：</p><ul>{pages}"
+        f'<li><a href="{esc(COMPARISON_PAGE[1])}">{esc(COMPARISON_PAGE[0])}</a></li></ul></li>'
+    )
+    estimate = (
+        "<li><p><strong>補助される金額と自己負担を確かめる</strong>："
+        f'<a href="{esc(SUBSIDY_TOOL[1])}">{esc(SUBSIDY_TOOL[0])}</a>で、専門家の見積額から計算できます。</p></li>'
+    )
+    return (
+        '<section aria-labelledby="kz-next-heading"><h3 id="kz-next-heading">次にすること</h3>'
+        f'<ol class="kz-next">{call}{read}{estimate}</ol></section>'
+    )
+
+
+def _chosen_label(response: dict[str, Any]) -> str | None:
+    for entry in response["programmes"]:
+        if entry["programme"] == response["programme"] and entry["route"] == response["route"]:
+            return str(entry["label"])
+    return None
+
+
+def render(response: dict[str, Any], request: dict[str, Any]) -> str:
+    recommended = response["recommendation"]["label"]
+    figures = [("合いそうな事業", esc(recommended))]
+    chosen = _chosen_label(response)
+    if chosen is not None:
+        label = "その事業の判定" if chosen == recommended else f"判定（{chosen}）"
+        figures.append((label, _verdict(response["eligible"])))
+    if response["council"] is not None:
+        figures.append(("相談先", esc(response["council"]["name"])))
+    blocks = "".join(
+        _programme_block(
+            entry,
+            entry["programme"] == response["programme"] and entry["route"] == response["route"],
+            index,
+        )
+        for index, entry in enumerate(response["programmes"])
+    )
+    programmes = (
+        '<section aria-labelledby="kz-programmes-heading">'
+        '<h3 id="kz-programmes-heading">事業ごとの判定</h3>'
+        '<p class="kz-note">○は満たす、×は満たさない、？はこの回答だけでは決まらない条件です。</p>'
+        f"{blocks}</section>"
+    )
+    return (
+        '<h2 id="kz-results-heading">結果：利用対象チェック</h2>'
+        + headline(figures)
+        + _recommendation(response)
+        + programmes
+        + _ask_council(response)
+        + _next_steps(response)
+        + explanation(response)
+        + inputs_summary(input_rows("eligibility", request))
+        + sources(response)
+    )
+
+
+def summary(response: dict[str, Any]) -> str:
+    """One sentence for the screen reader's status line."""
+    recommended = response["recommendation"]["label"]
+    chosen = _chosen_label(response)
+    if chosen is None:
+        return f"{recommended}。"
+    word = dict(zip((True, False, None), VERDICT_WORDS, strict=True))[response["eligible"]]
+    if chosen == recommended:
+        return f"合いそうな事業は{chosen}で、{word}。"
+    return f"合いそうな事業：{recommended}。{chosen}は{word}。"
+
+
+def export_tables(response: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    words = dict(zip((True, False, None), VERDICT_WORDS, strict=True))
+    marks = {True: "○", False: "×", None: "？"}
+    programmes = [[p["label"], words[p["eligible"]]] for p in response["programmes"]]
+    checks = [
+        [p["label"], c["label"], marks[c["result"]], c["reason"]]
+        for p in response["programmes"]
+        for c in p["checks"]
+    ]
+    recommendation = response["recommendation"]
+    tables: list[tuple[str, list[str], list[list[Any]]]] = [
+        ("事業ごとの判定", ["事業", "判定"], programmes),
+        ("判定の理由", ["事業", "確かめたこと", "結果", "理由"], checks),
+        ("合いそうな事業", ["事業", "理由"], [[recommendation["label"], recommendation["reason"]]]),
+        ("協議会に確認すること", ["内容"], [[item] for item in response["ask_council"]]),
+    ]
+    council = response["council"]
+    if council is not None:
+        tables.append(
+            (
+                "相談先の協議会",
+                ["協議会", "電話", "郵便番号", "所在地", "ウェブサイト", "設置機関", "情報の時点"],
+                [
+                    [
+                        council["name"],
+                        council["phone"],
+                        council["postal_code"],
+                        council["address"],
+                        council["url"],
+                        council["host"],
+                        council["as_of"],
+                    ]
+                ],
+            )
+        )
+    return tables

@@ -1,0 +1,661 @@
+// 資金繰り表 (forecast): the dynamic parts of the form.
+//
+// Every input's name is its path in the request (loans[1].balance, sales.monthly.2026-04), so this
+// file only creates, renames, renumbers and removes inputs; kaizen_core reads and checks them all.
+// No rules here: a preset such as 「月末締め・翌月末」 just writes the rows it stands for, and the
+// month lists follow the start month and month count typed above (kaizen_core reports bad ones).
+// Rows and month cells are cloned from <template> elements rendered by the build
+// (calculators/templates/widgets/forecast_*.html) with the tokens __I__ __N__ __M__ __L__ __P__.
+
+const STATE = new WeakMap();
+const RENAMED = ["name", "id", "for", "aria-describedby", "data-kz-field", "data-kz-show-if", "data-kz-grid"];
+const PRESET_ROWS = { cash: [], next: [["1", "100%"]], next2: [["2", "100%"]] };
+const PRESET_OF_MONTH = { 0: "cash", 1: "next", 2: "next2" };
+const FULL_SHARES = new Set(["1", "1.0", "100%", "100.0%", "10割"]);
+const ERAS = { 令和: 2018, R: 2018, 平成: 1988, H: 1988 };
+
+// ---------------------------------------------------------------------------------------------
+// Months
+
+function normalise(text) {
+  return String(text ?? "").normalize("NFKC").trim();
+}
+
+/** The month index (year × 12 + month − 1) of "2026-04", "2026年4月", "令和8年4月"; else null. */
+export function parseMonth(text) {
+  const match = normalise(text)
+    .toUpperCase()
+    .match(/^(令和|平成|R|H)?(\d{1,4}|元)(?:[-/.]|年)(\d{1,2})月?$/);
+  if (!match) return null;
+  const [, era, yearText, monthText] = match;
+  if (!era && yearText.length !== 4) return null;
+  const year = (yearText === "元" ? 1 : Number(yearText)) + (era ? ERAS[era] : 0);
+  const month = Number(monthText);
+  return month >= 1 && month <= 12 ? year * 12 + month - 1 : null;
+}
+
+function monthKey(index) {
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+
+export function monthLabel(key) {
+  const match = /^(\d{4})-(\d{2})$/.exec(key);
+  return match ? `${Number(match[1])}年${Number(match[2])}月` : key;
+}
+
+function horizonOf(startText, countText) {
+  const start = parseMonth(startText);
+  const count = Number(normalise(countText).replace(/(か|ヶ|カ|ヵ)?月$/, ""));
+  if (start === null || !Number.isInteger(count) || count < 1) return null;
+  return Array.from({ length: Math.min(count, 120) }, (_, i) => monthKey(start + i));
+}
+
+function domId(name) {
+  return "kz-f-" + name.replace(/[^0-9A-Za-z_-]/g, "-");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small DOM helpers
+
+function stateOf(form) {
+  let state = STATE.get(form);
+  if (!state) {
+    state = { horizon: [], cache: new Map() };
+    STATE.set(form, state);
+  }
+  return state;
+}
+
+function q(root, selector) {
+  return root.querySelector(selector);
+}
+
+function all(root, selector) {
+  return [...root.querySelectorAll(selector)];
+}
+
+function attr(name, value) {
+  return `[${name}="${CSS.escape(value)}"]`;
+}
+
+function instantiate(form, name, tokens) {
+  const template = q(form, `template${attr("data-kz-template", name)}`);
+  let html = template.innerHTML;
+  for (const [token, value] of tokens) html = html.split(token).join(value);
+  const holder = document.createElement("template");
+  holder.innerHTML = html.trim();
+  return holder.content.firstElementChild;
+}
+
+function replaceInAttributes(root, pairs) {
+  for (const element of [root, ...root.querySelectorAll("*")]) {
+    for (const name of RENAMED) {
+      const value = element.getAttribute(name);
+      if (value === null) continue;
+      let next = value;
+      for (const [from, to] of pairs) next = next.split(from).join(to);
+      if (next !== value) element.setAttribute(name, next);
+    }
+  }
+}
+
+// Tell app.mjs that the form changed (it re-applies data-kz-show-if and recomputes once Python is
+// ready; ctx.recompute() would also call the worker before it exists).
+function notify(form) {
+  form.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+function rememberValues(form, root) {
+  const { cache } = stateOf(form);
+  for (const input of all(root, "input[name]")) cache.set(input.name, input.value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Month grids: sales.monthly, purchases.monthly, loans[0].schedule, opening_receivables (first 3)
+
+function gridMonths(form, grid, extra = []) {
+  const { horizon } = stateOf(form);
+  const count = Number(grid.dataset.kzGridCount || 0);
+  const months = count ? horizon.slice(0, count) : [...horizon];
+  for (const key of extra) if (!months.includes(key)) months.push(key);
+  return months;
+}
+
+function syncGrid(form, grid, extra = []) {
+  const prefix = grid.dataset.kzGrid;
+  const wanted = gridMonths(form, grid, extra);
+  const cells = all(grid, ":scope > [data-kz-field]");
+  const have = cells.map((cell) => cell.dataset.kzField.slice(prefix.length + 1));
+  if (have.join() === wanted.join()) return;
+  rememberValues(form, grid);
+  const { cache } = stateOf(form);
+  grid.replaceChildren(
+    ...wanted.map((key) => {
+      const cell = instantiate(form, "month-cell", [
+        [`kz-f-__P__`, domId(prefix)],
+        ["__P__", prefix],
+        ["__M__", key],
+        ["__L__", monthLabel(key)],
+      ]);
+      const input = q(cell, "input");
+      input.value = cache.get(input.name) ?? "";
+      return cell;
+    }),
+  );
+}
+
+// Paste a row (or a column) copied from Excel into consecutive inputs.
+function onPaste(event) {
+  const input = event.target;
+  const box = input.closest?.("[data-kz-paste]");
+  if (!box || input.tagName !== "INPUT") return;
+  const text = event.clipboardData?.getData("text/plain") ?? "";
+  const cells = text.replace(/[\r\n]+$/, "").split(/\t|\r?\n/);
+  if (cells.length < 2) return;
+  event.preventDefault();
+  const inputs = all(box, "input[type=text]");
+  const from = inputs.indexOf(input);
+  cells.forEach((value, offset) => {
+    const target = inputs[from + offset];
+    if (target) target.value = value.trim();
+  });
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Month selects: taxes[0].month (named) and the month of a keyed row (payroll.months.2026-07)
+
+function fillMonthOptions(select, months, { empty }) {
+  const current = select.value;
+  const options = [];
+  if (empty) options.push(new Option("（選んでください）", ""));
+  for (const key of months) options.push(new Option(monthLabel(key), key));
+  if (current && !months.includes(current)) options.push(new Option(`${monthLabel(current)}（表の期間外）`, current));
+  select.replaceChildren(...options);
+  select.value = current;
+}
+
+function refreshMonthSelects(form, root = form) {
+  const { horizon } = stateOf(form);
+  for (const select of all(root, "select[data-kz-months]")) fillMonthOptions(select, horizon, { empty: true });
+  for (const list of all(root, "[data-kz-keyed]")) refreshKeyed(form, list);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row lists: taxes, capex, …, loans, and explicit collection/payment terms
+
+function rowsOf(list) {
+  return all(list, ":scope > [data-kz-row]");
+}
+
+function listOf(form, name) {
+  return q(form, `[data-kz-list]${attr("data-kz-list", name)}`);
+}
+
+function prepareRow(form, row) {
+  refreshMonthSelects(form, row);
+  for (const grid of all(row, "[data-kz-grid]")) syncGrid(form, grid);
+}
+
+function addRow(form, name) {
+  const list = listOf(form, name);
+  const index = rowsOf(list).length;
+  const row = instantiate(form, name, [
+    ["__I__", String(index)],
+    ["__N__", String(index + 1)],
+  ]);
+  list.append(row);
+  prepareRow(form, row);
+  return row;
+}
+
+function renumber(row, name, from, to) {
+  replaceInAttributes(row, [
+    [`${name}[${from}]`, `${name}[${to}]`],
+    [`${domId(name)}-${from}-`, `${domId(name)}-${to}-`],
+  ]);
+  for (const number of all(row, "[data-kz-row-no]")) {
+    if (number.closest("[data-kz-row]") === row) number.textContent = String(to + 1);
+  }
+  for (const button of all(row, "[data-kz-aria-label]")) {
+    if (button.closest("[data-kz-row]") === row) {
+      button.setAttribute("aria-label", button.dataset.kzAriaLabel.replace("{n}", String(to + 1)));
+    }
+  }
+}
+
+function removeRow(form, row) {
+  const list = row.parentElement;
+  const name = list.dataset.kzList;
+  const rows = rowsOf(list);
+  const at = rows.indexOf(row);
+  row.remove();
+  rows.splice(at, 1);
+  for (let i = at; i < rows.length; i += 1) renumber(rows[i], name, i + 1, i);
+  const next = rows[at] ?? rows[at - 1];
+  const focus = next?.querySelector("input, select") ?? q(form, `[data-kz-add]${attr("data-kz-add", name)}`);
+  focus?.focus();
+}
+
+function setRowCount(form, name, count) {
+  const list = listOf(form, name);
+  if (!list) return;
+  const rows = rowsOf(list);
+  rows.slice(count).forEach((row) => row.remove());
+  for (let i = rows.length; i < count; i += 1) addRow(form, name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keyed rows: a month with a different amount (payroll.months.2026-07 …)
+
+function keyedRows(list) {
+  return all(list, ":scope > [data-kz-keyed-row]");
+}
+
+function keyOfRow(row) {
+  return row.dataset.kzField.split(".").pop();
+}
+
+function refreshKeyed(form, list) {
+  const { horizon } = stateOf(form);
+  const rows = keyedRows(list);
+  const used = rows.map(keyOfRow);
+  for (const row of rows) {
+    const select = q(row, "select[data-kz-month-key]");
+    const own = keyOfRow(row);
+    fillMonthOptions(select, horizon.includes(own) ? horizon : [...horizon, own], { empty: false });
+    select.value = own;
+    for (const option of select.options) option.disabled = option.value !== own && used.includes(option.value);
+  }
+  syncRecurringName(list);
+}
+
+function renameKeyedRow(row, key) {
+  const list = row.parentElement;
+  const old = keyOfRow(row);
+  replaceInAttributes(row, [[`.${old}`, `.${key}`], [`-${old}`, `-${key}`]]);
+  const button = q(row, "[data-kz-aria-label]");
+  button.setAttribute("aria-label", button.dataset.kzAriaLabel.replace("{label}", monthLabel(key)));
+  return list;
+}
+
+function addKeyedRow(form, list, key) {
+  const row = instantiate(form, list.dataset.kzKeyed, [
+    ["__M__", key],
+    ["__L__", monthLabel(key)],
+  ]);
+  list.append(row);
+  refreshKeyed(form, list);
+  return row;
+}
+
+// payroll is sent as one amount ("payroll": "30万") until a month differs; then as
+// {"amount": …, "months": {…}}. The input and its container are renamed to match.
+function syncRecurringName(list) {
+  const box = list.closest("[data-kz-recurring]");
+  if (!box) return;
+  const key = box.dataset.kzRecurring;
+  const input = q(box, `input[name="${key}"], input${attr("name", `${key}.amount`)}`);
+  const name = keyedRows(list).length ? `${key}.amount` : key;
+  if (!input || input.name === name) return;
+  input.name = name;
+  input.closest("[data-kz-field]").dataset.kzField = name;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Modes (sales: 基準額 / 月ごと; purchases & outsourcing: なし / 割合 / 金額 / 月ごと)
+
+function applyMode(form, select) {
+  const name = select.dataset.kzMode;
+  for (const block of all(form, `[data-kz-mode-block]${attr("data-kz-mode-block", name)}`)) {
+    block.hidden = !block.dataset.kzModeValue.split(" ").includes(select.value);
+  }
+  for (const grid of all(form, `[data-kz-grid]${attr("data-kz-grid", `${name}.monthly`)}`)) syncGrid(form, grid);
+}
+
+// Switching to 月ごと starts from the figures of the last result, so only changes need typing.
+function prefillMonthly(form, name, root) {
+  const accrual = { sales: "sales", purchases: "purchases", outsourcing: "outsourcing" }[name];
+  const grid = q(form, `[data-kz-grid]${attr("data-kz-grid", `${name}.monthly`)}`);
+  const inputs = grid ? all(grid, "input[name]") : [];
+  if (!inputs.length || inputs.some((input) => input.value.trim() !== "")) return;
+  let rows = [];
+  try {
+    rows = JSON.parse(q(root, "#kz-result")?.textContent || "{}").rows ?? [];
+  } catch {
+    return;
+  }
+  const byMonth = new Map(rows.map((row) => [row.month, row.accruals?.[accrual]]));
+  for (const input of inputs) {
+    const value = byMonth.get(input.name.slice(`${name}.monthly.`.length));
+    if (value !== undefined) input.value = String(value);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collection and payment terms: a preset writes hidden inputs; 「自分で指定する」 shows rows
+
+function isFull(share) {
+  return FULL_SHARES.has(normalise(share).replace(/\s/g, ""));
+}
+
+function presetOf(rows) {
+  if (!rows.length) return { preset: "cash", cash: "" };
+  const first = normalise(rows[0][0]);
+  if (rows.length === 1 && isFull(rows[0][1]) && PRESET_OF_MONTH[first]) {
+    return { preset: PRESET_OF_MONTH[first], cash: "" };
+  }
+  if (rows.length === 2 && first === "0" && normalise(rows[1][0]) === "1") {
+    return { preset: "mixed", cash: String(rows[0][1] ?? "") };
+  }
+  return { preset: "custom", cash: "" };
+}
+
+// "30%" → ["30%", "70%"]. Anything else is passed on as typed for kaizen_core to report, with no
+// second share (its message then names the field).
+function mixedShares(text) {
+  const typed = normalise(text).replace(/\s/g, "");
+  const body = typed.replace(/%$/, "");
+  if (!/^\d{1,3}(\.\d{1,4})?$/.test(body) || Number(body) > 100) return [typed, null];
+  const rest = (1_000_000 - Math.round(Number(body) * 10_000)) / 10_000;
+  return [`${body}%`, `${rest}%`];
+}
+
+function termRows(box) {
+  const prefix = box.dataset.kzTerms;
+  const found = [];
+  for (const input of all(box, "[name$='.months_after']")) {
+    const index = Number(/\[(\d+)\]\.months_after$/.exec(input.name)?.[1]);
+    const share = q(box, `[name="${CSS.escape(`${prefix}[${index}].share`)}"]`);
+    found[index] = [input.value, share?.value ?? ""];
+  }
+  return found.filter(Boolean);
+}
+
+function writeHiddenTerms(box, rows) {
+  const prefix = box.dataset.kzTerms;
+  const holder = q(box, "[data-kz-terms-hidden]");
+  holder.replaceChildren(
+    ...rows.flatMap(([months, share], index) =>
+      [
+        ["months_after", months],
+        ["share", share],
+      ]
+        .filter(([, value]) => value !== null)
+        .map(([key, value]) => {
+          const input = document.createElement("input");
+          input.type = "hidden";
+          input.name = `${prefix}[${index}].${key}`;
+          input.value = value;
+          return input;
+        }),
+    ),
+  );
+}
+
+function presetRows(box, preset) {
+  if (preset === "mixed") {
+    const [first, second] = mixedShares(q(box, "[data-kz-cash]").value);
+    return [
+      ["0", first],
+      ["1", second],
+    ];
+  }
+  return PRESET_ROWS[preset] ?? [];
+}
+
+function applyPreset(form, box, { keepRows = false } = {}) {
+  const preset = q(box, "[data-kz-preset]").value;
+  const prefix = box.dataset.kzTerms;
+  q(box, "[data-kz-cash-box]").hidden = preset !== "mixed";
+  q(box, "[data-kz-custom-box]").hidden = preset !== "custom";
+  if (keepRows) return;
+  if (preset === "custom") {
+    const current = termRows(box);
+    writeHiddenTerms(box, []);
+    const rows = current.length ? current : [["0", "100%"]];
+    setRowCount(form, prefix, rows.length);
+    rowsOf(listOf(form, prefix)).forEach((row, index) => {
+      q(row, "select").value = normalise(rows[index][0]);
+      q(row, "input[type=text]").value = rows[index][1];
+    });
+  } else {
+    setRowCount(form, prefix, 0);
+    if (preset === "mixed" && !q(box, "[data-kz-cash]").value.trim()) q(box, "[data-kz-cash]").value = "30%";
+    writeHiddenTerms(box, presetRows(box, preset));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actuals: the first N months of the table, a few lines each
+
+function actualLabels(form) {
+  const box = q(form, "[data-kz-actual-labels]");
+  return box ? JSON.parse(box.dataset.kzActualLabels) : {};
+}
+
+function syncActuals(form, count, extras = {}) {
+  const holder = q(form, "[data-kz-actual-months]");
+  if (!holder) return;
+  const { horizon } = stateOf(form);
+  const wanted = horizon.slice(0, count);
+  const have = all(holder, ":scope > [data-kz-actual-month]").map((box) => box.dataset.kzActualMonth);
+  const labels = actualLabels(form);
+  const needsExtras = Object.keys(extras).length > 0;
+  if (have.join() !== wanted.join() || needsExtras) {
+    rememberValues(form, holder);
+    const { cache } = stateOf(form);
+    holder.replaceChildren(
+      ...wanted.map((key) => {
+        const box = instantiate(form, "actual-month", [
+          ["__M__", key],
+          ["__L__", monthLabel(key)],
+        ]);
+        for (const extra of extras[key] ?? []) {
+          if (q(box, `[name="${CSS.escape(`actuals.${key}.${extra}`)}"]`)) continue;
+          box.append(
+            instantiate(form, "actual-extra", [
+              ["__M__", key],
+              ["__KL__", labels[extra] ?? extra],
+              ["__K__", extra],
+            ]),
+          );
+        }
+        for (const input of all(box, "input[name]")) input.value = cache.get(input.name) ?? "";
+        return box;
+      }),
+    );
+  }
+  const select = q(form, "[data-kz-actual-count]");
+  const options = horizon.map((key, i) =>
+    new Option(`${i + 1}か月（${monthLabel(horizon[0])}${i ? `〜${monthLabel(key)}` : ""}）`, String(i + 1)),
+  );
+  select.replaceChildren(new Option("0（実績を入れない）", "0"), ...options);
+  select.value = String(Math.min(count, horizon.length));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table's months changed: rebuild everything that lists months
+
+function readHorizon(form) {
+  return horizonOf(q(form, "[name=start]")?.value, q(form, "[name=months]")?.value);
+}
+
+function rebuild(form, horizon, { force = false } = {}) {
+  const state = stateOf(form);
+  if (!horizon || (!force && horizon.join() === state.horizon.join())) return false;
+  state.horizon = horizon;
+  for (const grid of all(form, "[data-kz-grid]")) {
+    if (grid.closest("[hidden]") && !q(grid, "input")) continue; // built when shown
+    syncGrid(form, grid);
+  }
+  refreshMonthSelects(form);
+  const count = all(form, "[data-kz-actual-months] > [data-kz-actual-month]").length;
+  syncActuals(form, count);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points called by app.mjs
+
+export function setup(ctx) {
+  const { form, root } = ctx;
+  const state = stateOf(form);
+  state.horizon = readHorizon(form) ?? [];
+  for (const list of all(form, "[data-kz-keyed]")) refreshKeyed(form, list);
+  for (const grid of all(form, "[data-kz-grid]")) if (!grid.closest("[hidden]")) syncGrid(form, grid);
+
+  form.addEventListener("input", (event) => {
+    const target = event.target;
+    if (target === form) return;
+    if (target.name === "start") rebuild(form, readHorizon(form));
+    if (target.matches("[data-kz-cash]")) {
+      const box = target.closest("[data-kz-terms]");
+      writeHiddenTerms(box, presetRows(box, "mixed"));
+    }
+  });
+
+  form.addEventListener("change", (event) => {
+    const target = event.target;
+    if (target === form) return;
+    if (target.name === "months" || target.name === "start") rebuild(form, readHorizon(form));
+    if (target.matches("[data-kz-mode]")) {
+      applyMode(form, target);
+      if (target.value === "monthly") prefillMonthly(form, target.dataset.kzMode, root);
+    }
+    if (target.matches("[data-kz-preset]")) applyPreset(form, target.closest("[data-kz-terms]"));
+    if (target.matches("[data-kz-month-key]")) {
+      const row = target.closest("[data-kz-keyed-row]");
+      refreshKeyed(form, renameKeyedRow(row, target.value));
+    }
+    if (target.matches("[data-kz-actual-count]")) syncActuals(form, Number(target.value));
+    if (target.matches("select[name$='.method']")) {
+      for (const grid of all(target.closest("[data-kz-row]"), "[data-kz-grid]")) syncGrid(form, grid);
+    }
+  });
+
+  form.addEventListener("click", (event) => {
+    const button = event.target.closest?.("button");
+    if (!button || !form.contains(button)) return;
+    if (button.dataset.kzAdd) {
+      const row = addRow(form, button.dataset.kzAdd);
+      q(row, "input, select")?.focus();
+    } else if (button.hasAttribute("data-kz-remove")) {
+      removeRow(form, button.closest("[data-kz-row]"));
+    } else if (button.dataset.kzAddMonth) {
+      const list = q(form, `[data-kz-keyed]${attr("data-kz-keyed", button.dataset.kzAddMonth)}`);
+      const used = keyedRows(list).map(keyOfRow);
+      const key = state.horizon.find((month) => !used.includes(month));
+      if (!key) return;
+      q(addKeyedRow(form, list, key), "select")?.focus();
+    } else if (button.hasAttribute("data-kz-remove-month")) {
+      const row = button.closest("[data-kz-keyed-row]");
+      const list = row.parentElement;
+      row.remove();
+      refreshKeyed(form, list);
+      q(list.closest("[data-kz-recurring]"), "button[data-kz-add-month]")?.focus();
+    } else {
+      return;
+    }
+    notify(form);
+  });
+
+  form.addEventListener("paste", onPaste);
+
+  // A message inside a closed <details> (季節による増減) would not be seen: open it.
+  const observer = new MutationObserver((records) => {
+    for (const record of records) {
+      const details = record.target.closest?.("details");
+      if (details && !record.target.hidden) details.open = true;
+    }
+  });
+  for (const slot of all(form, "details .kz-error")) observer.observe(slot, { attributes: true, attributeFilter: ["hidden"] });
+}
+
+/** Before a request (share link, autosave, file) fills the form: make an input for every path. */
+export function prepare(ctx, flat) {
+  const { form } = ctx;
+  const state = stateOf(form);
+  state.cache.clear();
+  const keys = Object.keys(flat);
+  const under = (prefix) => keys.filter((key) => key.startsWith(prefix));
+  const monthsUnder = (prefix) => under(`${prefix}.`).map((key) => key.slice(prefix.length + 1)).filter((k) => !k.includes("."));
+  const indices = (prefix) => {
+    const found = under(`${prefix}[`).map((key) => Number(/^\[(\d+)\]/.exec(key.slice(prefix.length))?.[1]));
+    return found.length ? Math.max(...found) + 1 : 0;
+  };
+  const horizon = horizonOf(flat.start, flat.months) ?? readHorizon(form) ?? state.horizon;
+  state.horizon = horizon;
+
+  // A seasonality given as a list of 12 is shown in the 1月…12月 inputs.
+  for (const key of under("sales.seasonality[")) {
+    const index = Number(/\[(\d+)\]$/.exec(key)?.[1]);
+    flat[`sales.seasonality.${index + 1}`] = flat[key];
+  }
+
+  // Modes
+  const salesMode = q(form, "[data-kz-mode=sales]");
+  salesMode.value = under("sales.monthly.").length ? "monthly" : "base";
+  for (const name of ["purchases", "outsourcing"]) {
+    const select = q(form, `[data-kz-mode=${name}]`);
+    const has = (part) => keys.some((key) => key === `${name}.${part}` || key.startsWith(`${name}.${part}.`));
+    select.value = has("share_of_sales") ? "share" : has("amount") ? "amount" : has("monthly") ? "monthly" : "none";
+  }
+  for (const select of all(form, "[data-kz-mode]")) applyMode(form, select);
+
+  // Month grids (with any month the request has outside the table, so kaizen_core's message shows)
+  for (const grid of all(form, "[data-kz-grid]")) {
+    if (grid.closest("[data-kz-row]")) continue; // loan schedules: below, once the rows exist
+    syncGrid(form, grid, monthsUnder(grid.dataset.kzGrid));
+  }
+
+  // Terms
+  for (const box of all(form, "[data-kz-terms]")) {
+    const prefix = box.dataset.kzTerms;
+    const count = indices(prefix);
+    const rows = Array.from({ length: count }, (_, i) => [flat[`${prefix}[${i}].months_after`] ?? "", flat[`${prefix}[${i}].share`] ?? ""]);
+    const { preset, cash } = presetOf(rows);
+    q(box, "[data-kz-preset]").value = preset;
+    q(box, "[data-kz-cash]").value = cash;
+    applyPreset(form, box, { keepRows: true });
+    if (preset === "custom") {
+      writeHiddenTerms(box, []);
+      setRowCount(form, prefix, count);
+    } else {
+      setRowCount(form, prefix, 0);
+      writeHiddenTerms(box, rows.map(() => ["", ""]));
+    }
+  }
+
+  // Row lists
+  for (const name of ["taxes", "capex", "asset_sales", "other_income", "other_payments", "loans"]) {
+    setRowCount(form, name, indices(name));
+  }
+  for (const row of rowsOf(listOf(form, "loans"))) {
+    for (const grid of all(row, "[data-kz-grid]")) syncGrid(form, grid, monthsUnder(grid.dataset.kzGrid));
+  }
+  refreshMonthSelects(form);
+
+  // Recurring amounts with months of a different amount
+  for (const box of all(form, "[data-kz-recurring]")) {
+    const key = box.dataset.kzRecurring;
+    const list = q(box, "[data-kz-keyed]");
+    keyedRows(list).forEach((row) => row.remove());
+    for (const month of monthsUnder(`${key}.months`)) addKeyedRow(form, list, month);
+    const input = q(box, `input[name="${key}"], input${attr("name", `${key}.amount`)}`);
+    const name = `${key}.amount` in flat || keyedRows(list).length ? `${key}.amount` : key;
+    input.name = name;
+    input.closest("[data-kz-field]").dataset.kzField = name;
+  }
+
+  // Actuals: up to the last month that has any
+  const actualMonths = new Map();
+  for (const key of under("actuals.")) {
+    const [, month, line] = key.split(".");
+    if (!line) continue;
+    if (!actualMonths.has(month)) actualMonths.set(month, []);
+    actualMonths.get(month).push(line);
+  }
+  const last = Math.max(-1, ...[...actualMonths.keys()].map((month) => horizon.indexOf(month)));
+  syncActuals(form, last + 1, Object.fromEntries(actualMonths));
+}

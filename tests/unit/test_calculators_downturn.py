@@ -1,0 +1,421 @@
+"""業況悪化（5%）判定: the grid and margin widgets' markup, the result view, exports and CSV round trip."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from calculators import downturn
+from calculators.export import csv_bytes, request_from_file
+from calculators.forms import flatten, form_for, input_rows, parsed_values
+from hooks.tools import render_tool
+from kaizen_core import run
+from tests.conftest import load_cases
+from tests.unit.test_bad_input import CASES as BAD_INPUT_CASES
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = {case["name"]: case for case in load_cases(ROOT / "tests" / "golden" / "downturn.yaml")}
+
+
+class Page(HTMLParser):
+    """Elements with their attributes and ancestors, and the heading levels of an HTML fragment."""
+
+    VOID = frozenset({"input", "br", "img", "meta", "link", "hr", "col", "wbr", "source"})
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict[str, str]]] = []
+        self.elements: list[tuple[str, dict[str, str], tuple[dict[str, str], ...]]] = []
+        self.headings: list[int] = []
+        self.unbalanced: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {key: value or "" for key, value in attrs}
+        self.elements.append((tag, attributes, tuple(a for _, a in self.stack)))
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag not in self.VOID:
+            self.stack.append((tag, attributes))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID:
+            return
+        if not self.stack or self.stack[-1][0] != tag:
+            self.unbalanced.append(tag)
+            return
+        self.stack.pop()
+
+    def inputs(self) -> dict[str, dict[str, str]]:
+        return {attrs["name"]: attrs for tag, attrs, _ in self.elements if tag == "input" and "name" in attrs}
+
+
+def respond(request: dict[str, Any]) -> dict[str, Any]:
+    return run("downturn", request)
+
+
+def golden(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    request = GOLDEN[name]["request"]
+    return request, respond(request)
+
+
+def assert_accessible(html: str) -> Page:
+    page = Page(html)
+    assert page.unbalanced == []
+    assert page.stack == []
+    assert page.headings[0] == 2
+    for before, after in zip(page.headings, page.headings[1:], strict=False):
+        assert after <= before + 1, page.headings
+    tables = [attrs for tag, attrs, _ in page.elements if tag == "table"]
+    captions = [attrs for tag, attrs, _ in page.elements if tag == "caption"]
+    assert len(captions) == len(tables)
+    for tag, attrs, ancestors in page.elements:
+        if tag == "th" and any("kz-table" in a.get("class", "") for a in ancestors):
+            assert attrs.get("scope") in ("col", "row")
+    return page
+
+
+@pytest.fixture(scope="module")
+def page_html() -> str:
+    return render_tool("downturn")
+
+
+# --- the form ----------------------------------------------------------------------------------
+
+
+def test_form_knows_the_grid_and_margin_inputs() -> None:
+    form = form_for("downturn")
+    assert form is downturn.FORM
+    assert form.describe("sales.2022-03") == ("2022年3月の売上高", "yen")
+    assert form.describe("sales.2025-12") == ("2025年12月の売上高", "yen")
+    assert form.describe("margins[0].method") == ("利益率の比較1：方法（1＝①、2＝②、3＝③）", "text")
+    assert form.describe("margins[2].comparison.gross_profit") == (
+        "利益率の比較3：比較する期間の売上総利益（粗利益）",
+        "signed_yen",
+    )
+    assert form.describe("margins[1].current.months") == ("利益率の比較2：最近の期間の対象の月数", "count")
+    assert form.describe("margins[3].current.sales") is None
+    assert form.describe("cause") == ("業況悪化の原因", "choice")
+    assert dict(form.grid_rows) == {"covid": 5, "energy": 2, "ukraine": 2}
+    assert form.max_rows == 5
+
+
+def test_parsed_values_for_grid_and_margins() -> None:
+    shown = parsed_values(
+        "downturn",
+        {
+            "sales": {"2022-03": "150万", "2021-03": "1,234,000"},
+            "margins": [
+                {"method": "1", "current": {"sales": "1.2億", "operating_profit": "△50万", "months": "12"}}
+            ],
+        },
+    )
+    assert shown == {
+        "sales.2022-03": "1,500,000円",
+        "sales.2021-03": "1,234,000円",
+        "margins[0].current.sales": "120,000,000円",
+        "margins[0].current.operating_profit": "△500,000円",
+        "margins[0].current.months": "12",
+    }
+
+
+@pytest.mark.parametrize(
+    ("values", "years"),
+    [
+        ({"cause": "energy", "latest_month": "2025-09"}, [2024, 2025]),
+        ({"cause": "ukraine", "latest_month": "2022年9月"}, [2021, 2022]),
+        # the six-month average of March reaches into the previous year: one more row
+        ({"cause": "energy", "latest_month": "2022-03"}, [2020, 2021, 2022]),
+        ({"cause": "covid", "latest_month": "2022-09"}, [2018, 2019, 2020, 2021, 2022]),
+        ({"cause": "covid", "latest_month": "2022-03"}, [2018, 2019, 2020, 2021, 2022]),
+        # no latest month: the last month with sales; a year holding a value is never dropped
+        ({"cause": "energy", "sales.2022-09": "1", "sales.2017-03": "2"}, [2017, 2021, 2022]),
+        ({"cause": "コロナ", "latest_month": "2022-09"}, [2018, 2019, 2020, 2021, 2022]),
+    ],
+)
+def test_grid_rows_follow_the_cause_and_the_latest_month(values: dict[str, Any], years: list[int]) -> None:
+    rows = downturn.FORM.grid(values)
+    assert [row["year"] for row in rows] == years
+    assert [cell["month"] for cell in rows[0]["cells"]] == list(range(1, 13))
+    assert rows[-1]["cells"][2]["key"] == f"{years[-1]}-03"
+
+
+def test_margin_groups_take_their_index_from_the_request() -> None:
+    groups = downturn.FORM.margin_groups(
+        {"margins[0].method": "③", "margins[0].current.sales": "2000", "margins[1].method": 1}
+    )
+    assert [(g["method"], g["index"]) for g in groups] == [(1, 1), (2, None), (3, 0)]
+    assert groups[2]["filled"]["current.sales"] == "2000"
+    assert groups[0]["sides"] == (("current", "直近の決算"), ("comparison", "前期の決算"))
+
+
+def test_rendered_grid_and_margins(page_html: str) -> None:
+    page = Page(page_html)
+    inputs = page.inputs()
+    example = form_for("downturn").default_request()
+    for key, value in example["sales"].items():
+        assert inputs[f"sales.{key}"]["value"] == value
+        year, month = key.split("-")
+        assert inputs[f"sales.{key}"]["aria-label"] == f"{year}年{int(month)}月の売上高"
+    grid_names = [name for name in inputs if name.startswith("sales.")]
+    assert len(grid_names) == 24  # 2024 and 2025 (energy, latest 2025-09)
+    assert inputs["margins[0].method"]["value"] == "1"
+    assert inputs["margins[0].current.sales"]["value"] == "1億1800万"
+    assert inputs["margins[0].comparison.months"]["value"] == "12"
+    # methods ② and ③ hold nothing: no request names, so they are never sent
+    assert not [name for name in inputs if name.startswith(("margins[1]", "margins[2]"))]
+    assert len([a for t, a, _ in page.elements if t == "fieldset" and "data-kz-method" in a]) == 3
+    assert (
+        len([a for t, a, _ in page.elements if t == "input" and a.get("data-kz-name") == "current.sales"])
+        == 3
+    )
+    assert 'data-kz-grid-action="expand"' in page_html
+    assert 'data-kz-grid-action="clear"' in page_html
+    assert "表をクリア" in page_html
+    assert re.search(r'data-kz-grid="\{&#34;rows&#34;: \{&#34;covid&#34;: 5', page_html)
+
+
+def _containers(page: Page) -> dict[str, bool]:
+    found: dict[str, bool] = {}
+    for index, (_, attrs, _) in enumerate(page.elements):
+        path = attrs.get("data-kz-field")
+        if path is None:
+            continue
+        found[path] = any(
+            "kz-error" in inner.get("class", "").split() and attrs in ancestors
+            for _, inner, ancestors in page.elements[index + 1 :]
+        )
+    return found
+
+
+def _ancestors(path: str) -> list[str]:
+    parts = re.split(r"\.|(?=\[)", path)
+    names = [path]
+    while len(parts) > 1:
+        parts.pop()
+        names.append(".".join(parts).replace(".[", "["))
+    return names
+
+
+def test_every_error_field_of_the_bad_input_table_has_a_container(page_html: str) -> None:
+    containers = _containers(Page(page_html))
+    fields = [field for _, tool, _, expected in BAD_INPUT_CASES if tool == "downturn" for field in expected]
+    assert "margins[0].method" in fields
+    assert "sales.2022年3月" in fields
+    for field in fields:
+        holder = next((name for name in _ancestors(field) if name in containers), None)
+        assert holder is not None, field
+        assert containers[holder], f"{holder} has no .kz-error slot"
+    assert containers["sales"]
+    assert containers["margins"]
+    assert containers["margins[0]"]
+
+
+def test_error_slot_of_a_parent_comes_before_its_children(page_html: str) -> None:
+    for parent, slot in (
+        ("sales", "kz-f-sales-error"),
+        ("margins", "kz-f-margins-error"),
+        ("margins[0]", "kz-m1-error"),
+    ):
+        start = page_html.index(f'data-kz-field="{parent}"')
+        first = re.search(r'class="kz-error" id="([^"]+)"', page_html[start:])
+        assert first is not None
+        assert first.group(1) == slot
+
+
+# --- the result view ---------------------------------------------------------------------------
+
+
+def test_default_example_renders_every_test_with_its_figures() -> None:
+    request = form_for("downturn").default_request()
+    response = respond(request)
+    assert response["meets"] is True
+    assert response["met_by"] == "sales_six_month_average"
+    html = downturn.render(response, request)
+    assert_accessible(html)
+    assert html.startswith('<h2 id="kz-results-heading">結果：業況悪化（5%）の判定</h2>')
+    assert '<span class="kz-verdict kz-ok"><span aria-hidden="true">○</span> 満たす</span>' in html
+    assert "前年の同じ時期（2024年9月）" in html
+    # latest month: 9,700,000 vs 10,000,000 = 3%
+    assert "2025年9月の9,700,000円と比べた結果" in html
+    assert "10,000,000円" in html
+    assert ">3%<" in html
+    # six-month average: 57,600,000 vs 61,500,000 = 6.34%
+    assert "月平均9,600,000円（合計57,600,000円）" in html
+    assert "61,500,000円" in html
+    assert "10,250,000円" in html
+    assert "6.34%" in html
+    assert "判定に使った時期" in html
+    assert "過去6か月（最近1か月を含む）の平均売上高（2024年4月〜2024年9月と比べて）" in html
+    # margins: both margins, relative decline and points
+    assert "27.15%" in html
+    assert "25%" in html
+    assert "7.93%" in html
+    assert "-2.15ポイント" in html
+    assert "ポイント差では満たさない" in html
+    assert "118,000,000円" in html
+    assert "12か月" in html
+    # notes and the second-use periods
+    assert "判定の読み方と確認できていない点" in html
+    for note in response["notes"]:
+        assert note in html
+    assert "2022年4月1日〜2023年3月31日" in html
+    assert "2022年4月1日〜2025年3月31日" in html
+    assert "期間外" in html
+    assert "確認できていない（協議会に確認）" in html
+    assert "計算の根拠" in html
+    assert "基準日と出典" in html
+    assert 'href="../eligibility/"' in html
+    rows = dict(input_rows("downturn", request))
+    assert rows["2025年9月の売上高"] == "9,700,000（9,700,000円）"
+    assert rows["利益率の比較1：最近の期間の売上高"] == "1億1800万（118,000,000円）"
+    assert downturn.summary(response).startswith("業況悪化の要件：満たす。過去6か月")
+
+
+def test_covid_golden_lists_every_comparison_year() -> None:
+    request, response = golden("covid compares with any of the previous four years (4 years back passes)")
+    html = downturn.render(response, request)
+    assert_accessible(html)
+    for year in (2021, 2020, 2019, 2018):
+        assert f"{year}年3月" in html
+    assert "前4年のいずれかの年の同じ時期" in html
+    assert "10%" in html
+    assert "判定していない" in html  # the six-month average has no data
+
+
+def test_missing_comparison_and_zero_base() -> None:
+    request, response = golden("covid latest month down exactly 5.00% passes (以上 is inclusive)")
+    html = downturn.render(response, request)
+    assert html.count("未入力") == 3
+    assert ">5%<" in html
+    request, response = golden("sales base of zero cannot be judged")
+    html = downturn.render(response, request)
+    assert "判定できない（要相談）" in html
+    assert "減少率を計算できません" in html
+
+
+def test_margin_base_below_zero_is_not_a_pass() -> None:
+    request, response = golden("operating margin base below zero is 判定不可")
+    html = downturn.render(response, request)
+    assert_accessible(html)
+    assert "計算できません（比べる前の利益率が0以下）" in html
+    assert "-1%" in html
+    assert "-5%" in html
+    assert "-4ポイント" in html
+    assert "△500,000円" in html
+    assert downturn.summary(response) == "業況悪化の要件：判定できない（要相談）。"
+
+
+def test_second_use_inside_the_period() -> None:
+    request, response = golden("the second-use periods are reported against the date")
+    html = downturn.render(response, request)
+    assert "基準日（2022年10月1日）は" in html
+    assert html.count("期間内") == 2
+
+
+def test_method_two_not_applicable_shows_figures_and_reason() -> None:
+    request, response = golden("method 2 compares the same months of the previous year")
+    html = downturn.render(response, request)
+    assert_accessible(html)
+    assert "②は前年の同じ期間の試算表と比べます" in html
+    assert "3か月" in html
+
+
+def test_text_from_the_response_is_escaped() -> None:
+    request = form_for("downturn").default_request()
+    response = copy.deepcopy(respond(request))
+    evil = "<img src=x onerror=alert(1)>"
+    response["tests"][0]["reason"] = evil
+    response["tests"][1]["comparisons"][0]["period_label"] = evil
+    response["notes"] = [evil]
+    response["cause_label"] = evil
+    response["second_use"][0]["label"] = evil
+    html = downturn.render(response, {"cause": evil})
+    assert "<img" not in html
+    assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 5
+
+
+# --- exports -----------------------------------------------------------------------------------
+
+
+def test_export_tables_rows() -> None:
+    request = form_for("downturn").default_request()
+    tables = {title: rows for title, _, rows in downturn.export_tables(respond(request))}
+    assert tables["判定"][0] == ["判定", "満たす"]
+    assert tables["判定"][3] == ["最近の月", "2025年9月"]
+    assert tables["売上高の比較"] == [
+        ["最近1か月の売上高", "2025年9月", 9700000, "2024年9月", 10000000, "3%", "×"],
+        [
+            "過去6か月（最近1か月を含む）の平均売上高",
+            "2025年4月〜2025年9月",
+            57600000,
+            "2024年4月〜2024年9月",
+            61500000,
+            "6.34%",
+            "○",
+        ],
+    ]
+    gross = tables["利益率の比較"][0]
+    assert gross == [
+        "①直近の決算と前期の決算：売上高総利益率",
+        118000000,
+        29500000,
+        12,
+        "25%",
+        123000000,
+        33400000,
+        12,
+        "27.15%",
+        "7.93%",
+        "-2.15ポイント",
+        "満たす",
+    ]
+    assert [row[3] for row in tables["再度の利用ができた時期"]] == ["期間外", "確認できていない"]
+    assert len(tables["注記"]) == 4
+
+
+def _as_strings(request: dict[str, Any]) -> dict[str, str]:
+    return {key: str(value) for key, value in flatten(request).items() if value not in (None, "")}
+
+
+@pytest.mark.parametrize(
+    "request_body",
+    [
+        pytest.param(None, id="default example"),
+        pytest.param(
+            GOLDEN["six-month average down exactly 5.00% while the latest month is flat"]["request"],
+            id="six-month golden",
+        ),
+        pytest.param(
+            GOLDEN["method 3 compares a 試算表 of two months with the latest 決算"]["request"],
+            id="method 3 golden",
+        ),
+    ],
+)
+def test_csv_round_trip(request_body: dict[str, Any] | None) -> None:
+    request = request_body or form_for("downturn").default_request()
+    response = respond(request)
+    data = csv_bytes("downturn", request, response)
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert ["[売上高の比較]"] in rows
+    back = request_from_file("downturn", "業況悪化の判定.csv", data)
+    assert _as_strings(back) == _as_strings(request)
+    assert run("downturn", back) == response
+
+
+def test_all_golden_responses_render() -> None:
+    for case in GOLDEN.values():
+        response = respond(case["request"])
+        html = downturn.render(response, case["request"])
+        assert_accessible(html)
+        assert downturn.summary(response)
+        assert len(downturn.export_tables(response)) == 6

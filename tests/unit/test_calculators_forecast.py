@@ -1,0 +1,428 @@
+"""The 資金繰り表 page: its result view, form containers, exports and file round trip."""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from calculators import forecast
+from calculators.export import csv_bytes, request_from_file
+from calculators.forms import flatten
+from kaizen_core import run
+from kaizen_core.errors import InputError
+from kaizen_core.numbers import format_yen
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = {case["name"]: case for case in yaml.safe_load((ROOT / "tests/golden/forecast.yaml").read_text())}
+DEFAULT = forecast.FORM.default_request()
+
+
+def golden(name_start: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    case = next(case for name, case in GOLDEN.items() if name.startswith(name_start))
+    return case["request"], run("forecast", case["request"])
+
+
+class Page(HTMLParser):
+    """Headings, table structure, text and data-kz-field containers of an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[str] = []
+        self.th_without_scope = 0
+        self.tables = 0
+        self.captions = 0
+        self.text: list[str] = []
+        self.fields: set[str] = set()
+        self.template_depth = 0
+        self.names: list[str] = []
+        self.template_names: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self.tags.append((tag, found))
+        if tag == "template":
+            self.template_depth += 1
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(tag)
+        if tag == "th" and not found.get("scope"):
+            self.th_without_scope += 1
+        if tag == "table":
+            self.tables += 1
+        if tag == "caption":
+            self.captions += 1
+        if "data-kz-field" in found and not self.template_depth:
+            self.fields.add(str(found["data-kz-field"]))
+        if tag in ("input", "select") and found.get("name"):
+            (self.template_names if self.template_depth else self.names).append(str(found["name"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "template":
+            self.template_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    return page
+
+
+@pytest.fixture(scope="module")
+def default_response() -> dict[str, Any]:
+    return run("forecast", DEFAULT)
+
+
+@pytest.fixture(scope="module")
+def built_form() -> Page:
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from tools import render_tool
+
+    html = render_tool("forecast")
+    return parse(html[: html.index('<section class="kz-results"')])
+
+
+# --- the result view ------------------------------------------------------------------------------
+
+
+def test_default_example_shows_the_key_figures(default_response: dict[str, Any]) -> None:
+    html = forecast.render(default_response, DEFAULT)
+    # The default example: 2026-04 for 12 months, ending at 3,281,441円, lowest in 2026-09.
+    assert default_response["closing_balance"] == 3_281_441
+    assert default_response["lowest_balance"] == {"month": "2026-09", "label": "2026年9月", "amount": 911_413}
+    assert html.startswith(
+        '<div class="kz-forecast"><h2 id="kz-results-heading">結果：2026年4月から12か月の資金繰り</h2>'
+    )
+    assert "3,281,441円" in html
+    assert "911,413円" in html
+    # below the safety level (1,500,000円) in 2026年9月〜12月, never below zero; -10% goes negative
+    assert "最低限の残高（1,500,000円）を下回る月" in html
+    assert "2026年9月〜12月" in html
+    assert "○</span> ありません" in html
+    assert "売上高が-10%の場合の最も少ない残高" in html
+    assert "△1,323,451円" in html
+    # every line of the table, grouped by section
+    for label in ("月初残高", "現金売上", "売掛金の回収", "買掛金の支払", "人件費", "支払利息", "設備投資"):
+        assert f'<th scope="row">{label}</th>' in html
+    for section in ("経常収支", "設備等収支", "財務収支"):
+        assert f'<th scope="rowgroup">{section}</th>' in html
+    # 2026-07: payroll with the bonus month
+    assert "2,200,000" in html
+    assert html.count("<h2") == 1
+
+
+def test_result_structure_is_accessible(default_response: dict[str, Any]) -> None:
+    page = parse(forecast.render(default_response, DEFAULT))
+    assert page.headings[0] == "h2"
+    assert set(page.headings[1:]) == {"h3"}
+    assert page.th_without_scope == 0
+    assert page.tables == 3  # the monthly table, the loans, the printed inputs
+    assert page.captions == page.tables
+    wraps = [attrs for tag, attrs in page.tags if "kz-table-wrap" in (attrs.get("class") or "")]
+    assert len(wraps) >= 3
+    assert all(w.get("tabindex") == "0" and w.get("aria-label") for w in wraps)
+    svg = next(attrs for tag, attrs in page.tags if tag == "svg" and attrs.get("role") == "img")
+    assert svg["aria-labelledby"] == "kz-fc-chart-title kz-fc-chart-desc"
+
+
+def test_chart_marks_safety_shortfall_and_scenario() -> None:
+    _, response = golden("shortfall below zero")
+    svg = forecast.chart(response)
+    assert 'role="img"' in svg
+    assert "<title id=" in svg
+    assert "<desc id=" in svg
+    # four months below zero, each labelled 不足 in the chart (not by colour alone)
+    assert response["shortfall_months"] == ["2026-06", "2026-07", "2026-08", "2026-09"]
+    assert svg.count(">不足</text>") == 4
+    assert "2026年6月〜9月" in svg
+    assert 'stroke-dasharray="7 4"' in svg  # the safety level
+    assert "最低限の残高 15万" in svg
+    _request, response = golden("sales down 10% scenario")
+    svg = forecast.chart(response)
+    assert "<polyline" in svg
+    assert "売上高が-10%の場合の月末残高" in svg
+    assert "最も少ないのは2026年4月の1,050,000円" in svg
+
+
+def test_months_with_actuals_show_plan_actual_and_variance() -> None:
+    request, response = golden("actuals replace the plan")
+    html = forecast.render(response, request)
+    assert html.count('<th scope="colgroup" colspan="3">') == 2
+    assert html.count('<th scope="col" class="kz-r">予定</th>') == 2
+    # 2026-04 cash sales: plan 500,000, actual 450,000, variance △50,000
+    assert '<td class="kz-r kz-fc-plan"><span class="kz-num">500,000</span></td>' in html
+    assert '<td class="kz-r kz-fc-actual"><span class="kz-num">450,000</span></td>' in html
+    assert '<td class="kz-r kz-fc-diff"><span class="kz-num kz-neg">△50,000</span></td>' in html
+    # 2026-05 closing from the bank: plan 1,150,000, actual 1,140,000, adjustment row shown
+    assert "実績の残高との差（調整）" in html
+    assert '<td class="kz-r kz-fc-plan"><span class="kz-num">1,150,000</span></td>' in html
+
+
+def test_negative_numbers_have_a_visible_mark() -> None:
+    request, response = golden("bonus month and a tax payment")
+    html = forecast.render(response, request)
+    assert '<span class="kz-num kz-neg">△800,000</span>' in html
+    assert "▲</span>不足" in html
+    assert "2026年7月〜9月に残高がマイナスになる見込みです" in html
+
+
+def test_text_is_escaped() -> None:
+    request = {
+        "start": "2026-04",
+        "months": 6,
+        "opening_balance": "100万",
+        "sales": {"base": "50万"},
+        "loans": [
+            {"name": "<script>alert(1)</script>&銀行", "balance": "100万", "monthly_principal": "10万"}
+        ],
+        "taxes": [{"label": '<img src=x onerror="1">', "month": "2026-05", "amount": 1}],
+    }
+    html = forecast.render(run("forecast", request), request)
+    assert "<script>" not in html
+    assert "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&amp;銀行" in html
+    assert "&lt;img src=x onerror=&quot;1&quot;&gt;" in html
+
+
+def test_summary_line(default_response: dict[str, Any]) -> None:
+    assert forecast.summary(default_response) == (
+        "期末残高3,281,441円、最も少ない残高は2026年9月末の911,413円。残高がマイナスになる月はありません。"
+    )
+    _, response = golden("shortfall below zero")
+    assert forecast.summary(response).endswith("残高がマイナスになる月：2026年6月〜9月。")
+
+
+def test_month_ranges() -> None:
+    assert forecast.month_ranges(["2026-09", "2026-10", "2026-12"]) == "2026年9月〜10月、2026年12月"
+    assert forecast.month_ranges(["2026-11", "2026-12", "2027-01"]) == "2026年11月〜2027年1月"
+    assert forecast.month_ranges([]) == ""
+
+
+def test_render_of_36_months_with_several_loans_is_fast() -> None:
+    request = {
+        **DEFAULT,
+        "months": 36,
+        "loans": [
+            *DEFAULT["loans"],
+            {
+                "name": "C",
+                "balance": "1500万",
+                "annual_rate": "1.8%",
+                "method": "equal_payment",
+                "monthly_payment": "30万",
+            },
+            {"name": "D", "balance": "500万", "annual_rate": "2%", "method": "bullet", "maturity": "2028-03"},
+            {
+                "name": "E",
+                "balance": "1000万",
+                "method": "equal_principal",
+                "monthly_principal": "20万",
+                "drawdown": "2026-09",
+            },
+        ],
+        "actuals": {"2026-04": {"cash_sales": "90万", "closing": "320万"}, "2026-05": {"sales": "480万"}},
+    }
+    response = run("forecast", request)
+    times = []
+    for _ in range(7):
+        began = time.perf_counter()
+        html = forecast.render(response, request)
+        times.append(time.perf_counter() - began)
+    assert statistics.median(times) < 0.05
+    months = re.findall(r'<th scope="col(?:group)?"[^>]*>(20\d\d年\d{1,2}月)', html)
+    assert len(months) == 36
+    assert html.count('scope="colgroup"') == 2
+    assert "2029年3月" in html
+
+
+# --- the form -----------------------------------------------------------------------------------------
+
+
+def _containers_for(field: str) -> list[str]:
+    """The container paths app.mjs tries for an error field: the field, then each ancestor path."""
+    candidates = [field]
+    parts = re.split(r"\.|(?=\[)", field)
+    while len(parts) > 1:
+        parts.pop()
+        candidates.append(".".join(parts).replace(".[", "["))
+    return candidates
+
+
+def _bad_input_fields() -> list[str]:
+    from tests.unit.test_bad_input import CASES
+
+    fields = []
+    for _, tool, body, _ in CASES:
+        if tool != "forecast":
+            continue
+        with pytest.raises(InputError) as caught:
+            run(tool, body)
+        fields.extend(error.field for error in caught.value.errors)
+    return fields
+
+
+def test_every_error_field_has_a_container(built_form: Page) -> None:
+    fields = _bad_input_fields()
+    assert {"start", "months", "opening_balance", "collection[0].share", "loans[0].monthly_payment"} <= set(
+        fields
+    )
+    for field in fields:
+        assert any(c in built_form.fields for c in _containers_for(field)), field
+    # the lists' own containers exist even with no rows
+    assert {
+        "sales",
+        "sales.seasonality",
+        "collection",
+        "purchases",
+        "outsourcing",
+        "loans",
+        "actuals",
+    } <= built_form.fields
+    assert {
+        "taxes",
+        "capex",
+        "asset_sales",
+        "other_income",
+        "other_payments",
+        "opening_receivables",
+    } <= built_form.fields
+
+
+def test_every_input_name_is_known_to_the_form(built_form: Page) -> None:
+    tokens = {"__I__": "1", "__M__": "2026-05", "__P__": "sales.monthly", "__K__": "rent"}
+    names = list(built_form.names)
+    for name in built_form.template_names:
+        for token, value in tokens.items():
+            name = name.replace(token, value)
+        names.append(name)
+    assert "loans[1].monthly_payment" in names
+    assert "payroll.months.2026-05" in names
+    unknown = [name for name in names if forecast.FORM.describe(name) is None]
+    assert unknown == []
+
+
+def test_form_shows_the_default_example(built_form: Page) -> None:
+    # the payroll with bonus months is sent as {"amount": …, "months": …}
+    assert "payroll.amount" in built_form.names
+    assert "payroll" not in built_form.names
+    assert "rent" in built_form.names
+    assert "payroll.months.2026-07" in built_form.names
+    # the preset rows of the collection and payment terms are hidden inputs
+    assert built_form.names.count("collection[0].share") == 1
+    assert "purchases.payment[0].months_after" in built_form.names
+    assert [n for n in built_form.names if n.startswith("loans[")][:2] == [
+        "loans[0].name",
+        "loans[0].balance",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("values", "preset", "cash"),
+    [
+        ({}, "cash", ""),
+        ({"collection[0].months_after": 1, "collection[0].share": 1}, "next", ""),
+        ({"collection[0].months_after": "2", "collection[0].share": "100%"}, "next2", ""),
+        ({"collection[0].months_after": "0", "collection[0].share": "１００％"}, "cash", ""),
+        (
+            {
+                "collection[0].months_after": 0,
+                "collection[0].share": "30%",
+                "collection[1].months_after": 1,
+                "collection[1].share": "70%",
+            },
+            "mixed",
+            "30%",
+        ),
+        ({"collection[0].months_after": 3, "collection[0].share": "100%"}, "custom", ""),
+    ],
+)
+def test_terms_presets(values: dict[str, Any], preset: str, cash: str) -> None:
+    state = forecast.FORM.terms_state(values, "collection")
+    assert (state["preset"], state["cash"]) == (preset, cash)
+
+
+def test_show_if_conditions_have_no_empty_alternative() -> None:
+    """app.mjs reads "||" as "or" between whole conditions: a rule must not contain it by accident."""
+    for item in forecast.loan_fields("0").values():
+        assert "||" not in item.show_if
+    assert forecast.loan_fields("2")["maturity"].show_if == "loans[2].method=bullet|期日一括返済"
+    assert (
+        forecast.loan_fields("0")["monthly_principal"].show_if
+        == "loans[0].method=equal_principal|元金均等返済|"
+    )
+
+
+def test_labels_count_rows_from_one() -> None:
+    assert forecast.FORM.describe("loans[0].balance") == (
+        "借入金1：いまの借入残高（これから借りる場合は借りる額）",
+        "yen",
+    )
+    assert forecast.FORM.describe("taxes[2].amount") == ("税金3：金額", "yen")
+    assert forecast.FORM.describe("actuals.2026-04.closing") == ("実績（2026-04）：月末残高", "signed_yen")
+    assert forecast.FORM.describe("purchases.payment[1].share") == ("仕入の支払条件2：割合", "rate")
+
+
+# --- exports --------------------------------------------------------------------------------------------
+
+
+def test_export_tables(default_response: dict[str, Any]) -> None:
+    tables = {title: (headers, rows) for title, headers, rows in forecast.export_tables(default_response)}
+    headers, rows = tables["資金繰り表"]
+    assert headers[:3] == ["項目（円）", "2026年4月", "2026年5月"]
+    assert headers[-1] == "合計"
+    by_label = {row[0]: row[1:] for row in rows}
+    assert by_label["月初残高"][:2] == [3_000_000, 3_040_000]
+    assert by_label["月末残高"][-1] == 3_281_441
+    assert by_label["月末残高"][:12] == [r["closing"] for r in default_response["rows"]]
+    assert by_label["人件費"][3] == 2_200_000
+    assert by_label["残高の状態"][5] == "注意（最低限の残高未満）"
+    assert all(isinstance(v, int) for v in by_label["現金売上"])
+    _, scenario = tables["売上高の増減シナリオ"]
+    assert scenario[-1] == ["2027年3月", 3_281_441, -240_405, "不足（マイナス）"]
+    _, loans = tables["借入金の残高"]
+    assert loans == [["A銀行", 19_200_000], ["日本政策金融公庫", 6_352_194]]
+    assert "予定と実績" not in tables
+
+
+def test_export_tables_with_actuals() -> None:
+    _, response = golden("actuals replace the plan")
+    tables = {title: rows for title, _, rows in forecast.export_tables(response)}
+    assert tables["予定と実績"] == [
+        ["2026年4月", "現金売上", 500_000, 450_000, -50_000],
+        ["2026年5月", "月末残高", 1_150_000, 1_140_000, -10_000],
+    ]
+
+
+@pytest.mark.parametrize("source", ["default", "actuals replace the plan", "capital spending"])
+def test_csv_round_trip(source: str) -> None:
+    request = DEFAULT if source == "default" else golden(source)[0]
+    response = run("forecast", request)
+    data = csv_bytes("forecast", request, response)
+    assert data.startswith(b"\xef\xbb\xbf")
+    back = request_from_file("forecast", "資金繰り表.csv", data)
+    assert flatten(back) == {k: str(v) for k, v in flatten(request).items()}
+    assert run("forecast", back)["closing_balance"] == response["closing_balance"]
+
+
+def test_input_summary_names_the_loan_method(default_response: dict[str, Any]) -> None:
+    html = forecast.render(default_response, DEFAULT)
+    assert "借入金1：返済方法</th><td>元金均等返済</td>" in html
+    assert "人件費（2026-07）</th><td>220万（2,200,000円）</td>" in html
+    assert format_yen(3_000_000) in html
+
+
+def test_default_example_is_a_valid_request() -> None:
+    example = json.loads((ROOT / "calculators/examples/forecast.json").read_text(encoding="utf-8"))
+    assert example == DEFAULT
+    assert run("forecast", example)["months"] == 12
