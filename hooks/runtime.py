@@ -80,7 +80,7 @@ def runtime_files(config: Any) -> tuple[list[File], dict[str, Any]]:
     def add(dest: str, *, path: Path | None = None, content: bytes | str | None = None) -> None:
         if path is not None:
             files.append(File.generated(config, f"{RUNTIME}/{dest}", abs_src_path=str(path)))
-        else:
+        elif content is not None:
             files.append(File.generated(config, f"{RUNTIME}/{dest}", content=content))
 
     for name in PYODIDE_FILES:

@@ -191,14 +191,16 @@ def test_conflicting_sources_are_stated(built_site: Path) -> None:
     assert "農業組合法人" in sources
 
 
-def test_tool_pages_preload_python_and_content_pages_do_not(built_site: Path) -> None:
+def test_tool_pages_start_python_early_and_content_pages_never_load_it(built_site: Path) -> None:
     tool = (built_site / "tools" / "subsidy" / "index.html").read_text(encoding="utf-8")
-    assert 'rel="modulepreload"' in tool
-    assert "pyodide.asm.wasm" in tool
+    head = tool[: tool.index("</head>")]
+    assert '<meta name="kz-runtime"' in head
+    assert '<script type="module" async src="../../runtime/app.mjs"></script>' in head
     for content in ("index.html", "vup/index.html", "kyogikai/zenkoku/index.html"):
         html = (built_site / content).read_text(encoding="utf-8")
         assert "pyodide" not in html, content
-        assert "modulepreload" not in html, content
+        assert "kz-runtime" not in html, content
+        assert "pyscript" not in html, content
 
 
 def test_search_separator_splits_japanese(built_site: Path) -> None:
