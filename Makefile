@@ -60,8 +60,9 @@ browsers:
 test: setup browsers lint typecheck
 	$(PY) -m pytest -q
 
-bench: setup
+bench: setup browsers
 	$(PY) bench/run.py
+	$(PY) bench/browser.py
 
 # Re-pin the whole dependency tree after changing requirements.in.
 lock:

@@ -565,6 +565,8 @@ async function mount(root) {
     await compute(context, shared);
     performance.mark("kz-ready");
     document.body.dataset.kzReady = "1";
+    // Keep this tool usable offline: the service worker caches the Python runtime just used.
+    navigator.serviceWorker?.controller?.postMessage({ type: "cache-runtime" });
   } catch (error) {
     setStatus(context, "計算の準備ができませんでした。ページを読み込み直してください。古いブラウザでは動かないことがあります。", "failed");
     root.dataset.kzError = String(error?.message ?? error);

@@ -52,7 +52,7 @@ CHECK_MARKS = {
 
 @dataclass(frozen=True)
 class EligibilityForm(ToolForm):
-    """A ToolForm whose widget templates render a few more fields (inside <details> or show-any blocks)."""
+    """A ToolForm whose widget templates render a few more fields (inside <details> or blocks shown on alternatives)."""
 
     widget_fields: tuple[Field, ...] = ()
     vocabulary: str = "{}"

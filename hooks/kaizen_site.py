@@ -13,6 +13,7 @@ reproducible build.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -190,3 +191,59 @@ def on_files(files: Any, config: Any) -> Any:
         files.append(item)
     config["extra"]["kaizen_runtime"] = SITE.runtime
     return files
+
+
+LUNR_FOR_JAPANESE = ("tinyseg.js", "lunr.stemmer.support.min.js", "lunr.ja.min.js", "lunr.multi.min.js")
+
+
+def _url_of(relative: str) -> str:
+    """The address a browser asks for: directory URLs for index pages."""
+    if relative == "index.html":
+        return "./"
+    if relative.endswith("/index.html"):
+        return relative.removesuffix("index.html")
+    return relative
+
+
+def on_post_build(config: Any) -> None:
+    """The installed app: a web manifest and a service worker listing this build's files."""
+    site = Path(config["site_dir"])
+    precache: list[str] = []
+    runtime: list[str] = []
+    digest = hashlib.sha256()
+    for path in sorted(site.rglob("*")):
+        relative = path.relative_to(site).as_posix()
+        if path.is_dir() or relative.endswith((".gz", ".map")) or relative.startswith("bench"):
+            continue
+        if relative.startswith("assets/javascripts/lunr/") and not relative.endswith(LUNR_FOR_JAPANESE):
+            continue  # search in other languages: never loaded by this Japanese site
+        if relative.startswith("runtime/"):
+            big_optional = relative.startswith("runtime/pyodide/") and relative.endswith(".whl")
+            if not big_optional:
+                runtime.append(relative)
+        else:
+            precache.append(_url_of(relative))
+        digest.update(relative.encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    template = (ROOT / "calculators" / "sw.js").read_text(encoding="utf-8")
+    worker = (
+        template.replace("__VERSION__", digest.hexdigest()[:16])
+        .replace("__PRECACHE__", json.dumps(precache, ensure_ascii=False))
+        .replace("__RUNTIME__", json.dumps(runtime, ensure_ascii=False))
+    )
+    (site / "sw.js").write_text(worker, encoding="utf-8")
+    manifest = {
+        "name": config["site_name"],
+        "short_name": "改善計画ナビ",
+        "lang": "ja",
+        "start_url": "./",
+        "scope": "./",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#283593",
+        "description": config["site_description"],
+        "icons": [{"src": "assets/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+    }
+    (site / "manifest.webmanifest").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+    )

@@ -18,6 +18,13 @@ function onPage() {
   enhanceCouncilSelect();
 }
 
+// The installed app and offline use (seminars without Wi-Fi): a service worker, only over http(s).
+if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
+  navigator.serviceWorker.register(new URL("../sw.js", import.meta.url)).catch(() => {
+    /* the site works the same without it, only not offline */
+  });
+}
+
 // Material exposes document$ (an observable of page loads, also after instant navigation).
 if (window.document$ && typeof window.document$.subscribe === "function") {
   window.document$.subscribe(onPage);

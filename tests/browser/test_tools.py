@@ -151,3 +151,31 @@ def test_file_url_shows_the_notice_not_a_broken_form(page: Any, offline_site: Pa
     assert "ファイルとして開かれている" in notice.text_content()
     assert not page.locator("#kz-form").is_visible()
     assert not page.locator("#kz-status").is_visible()
+
+
+CACHED_RUNTIME = """async () => {
+  const name = (await caches.keys()).find((n) => n.startsWith("kaizen-navi-"));
+  if (!name) return false;
+  const keys = (await (await caches.open(name)).keys()).map((r) => r.url);
+  return keys.some((u) => u.endsWith("pyodide.asm.wasm")) && keys.some((u) => /kaizen-[0-9a-f]+[.]zip$/.test(u));
+}"""
+
+
+def test_installed_app_works_offline_after_one_visit(page: Any, context: Any, base_url: str) -> None:
+    """At a seminar without Wi-Fi: a tool and the content pages visited once keep working offline."""
+    page.goto(f"{base_url}/tools/subsidy/")
+    wait_ready(page)
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    page.wait_for_function(CACHED_RUNTIME, timeout=60_000)
+    manifest = page.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())")
+    assert manifest["display"] == "standalone"
+    assert manifest["lang"] == "ja"
+    context.set_offline(True)
+    try:
+        page.reload()
+        wait_ready(page)
+        assert json.loads(page.text_content("#kz-result"))["subsidy_total"] == 250000
+        page.goto(f"{base_url}/hikaku/")  # precached when the service worker was installed
+        assert "比較" in page.text_content("h1")
+    finally:
+        context.set_offline(False)

@@ -6,7 +6,6 @@ import copy
 import csv
 import io
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -18,44 +17,11 @@ from calculators.forms import flatten, form_for, input_rows, parsed_values
 from hooks.tools import render_tool
 from kaizen_core import run
 from tests.conftest import load_cases
+from tests.unit.html_page import Page, assert_accessible
 from tests.unit.test_bad_input import CASES as BAD_INPUT_CASES
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = {case["name"]: case for case in load_cases(ROOT / "tests" / "golden" / "downturn.yaml")}
-
-
-class Page(HTMLParser):
-    """Elements with their attributes and ancestors, and the heading levels of an HTML fragment."""
-
-    VOID = frozenset({"input", "br", "img", "meta", "link", "hr", "col", "wbr", "source"})
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, dict[str, str]]] = []
-        self.elements: list[tuple[str, dict[str, str], tuple[dict[str, str], ...]]] = []
-        self.headings: list[int] = []
-        self.unbalanced: list[str] = []
-        self.feed(text)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {key: value or "" for key, value in attrs}
-        self.elements.append((tag, attributes, tuple(a for _, a in self.stack)))
-        if re.fullmatch(r"h[1-6]", tag):
-            self.headings.append(int(tag[1]))
-        if tag not in self.VOID:
-            self.stack.append((tag, attributes))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.VOID:
-            return
-        if not self.stack or self.stack[-1][0] != tag:
-            self.unbalanced.append(tag)
-            return
-        self.stack.pop()
-
-    def inputs(self) -> dict[str, dict[str, str]]:
-        return {attrs["name"]: attrs for tag, attrs, _ in self.elements if tag == "input" and "name" in attrs}
 
 
 def respond(request: dict[str, Any]) -> dict[str, Any]:
@@ -65,22 +31,6 @@ def respond(request: dict[str, Any]) -> dict[str, Any]:
 def golden(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
     request = GOLDEN[name]["request"]
     return request, respond(request)
-
-
-def assert_accessible(html: str) -> Page:
-    page = Page(html)
-    assert page.unbalanced == []
-    assert page.stack == []
-    assert page.headings[0] == 2
-    for before, after in zip(page.headings, page.headings[1:], strict=False):
-        assert after <= before + 1, page.headings
-    tables = [attrs for tag, attrs, _ in page.elements if tag == "table"]
-    captions = [attrs for tag, attrs, _ in page.elements if tag == "caption"]
-    assert len(captions) == len(tables)
-    for tag, attrs, ancestors in page.elements:
-        if tag == "th" and any("kz-table" in a.get("class", "") for a in ancestors):
-            assert attrs.get("scope") in ("col", "row")
-    return page
 
 
 @pytest.fixture(scope="module")

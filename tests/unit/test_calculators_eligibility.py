@@ -6,7 +6,6 @@ import copy
 import csv
 import io
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -18,54 +17,12 @@ from calculators.forms import flatten, form_for, input_rows, parsed_values
 from hooks.tools import render_tool
 from kaizen_core import run
 from tests.conftest import load_cases
+from tests.unit.html_page import Page, assert_accessible
 from tests.unit.test_bad_input import CASES as BAD_INPUT_CASES
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = {case["name"]: case for case in load_cases(ROOT / "tests" / "golden" / "eligibility.yaml")}
 AS_OF = "2026-11-21"
-
-
-class Page(HTMLParser):
-    """Elements with their attributes, ancestors, headings and tables of an HTML fragment."""
-
-    VOID = frozenset({"input", "br", "img", "meta", "link", "hr", "col", "wbr", "source"})
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, dict[str, str]]] = []
-        self.elements: list[tuple[str, dict[str, str], tuple[dict[str, str], ...]]] = []
-        self.headings: list[int] = []
-        self.text: list[str] = []
-        self.unbalanced: list[str] = []
-        self.feed(text)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {key: value or "" for key, value in attrs}
-        self.elements.append((tag, attributes, tuple(a for _, a in self.stack)))
-        if re.fullmatch(r"h[1-6]", tag):
-            self.headings.append(int(tag[1]))
-        if tag not in self.VOID:
-            self.stack.append((tag, attributes))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.VOID:
-            return
-        if not self.stack or self.stack[-1][0] != tag:
-            self.unbalanced.append(tag)
-            return
-        self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-    def find(self, tag: str | None = None, **wanted: str) -> list[dict[str, str]]:
-        return [
-            attrs
-            for name, attrs, _ in self.elements
-            if (tag is None or name == tag)
-            and all(attrs.get(k.replace("_", "-")) == v for k, v in wanted.items())
-        ]
 
 
 def respond(request: dict[str, Any]) -> dict[str, Any]:
@@ -75,23 +32,6 @@ def respond(request: dict[str, Any]) -> dict[str, Any]:
 def golden(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
     request = GOLDEN[name]["request"]
     return request, respond(request)
-
-
-def assert_accessible(html: str) -> Page:
-    page = Page(html)
-    assert page.unbalanced == []
-    assert page.stack == []
-    assert page.headings[0] == 2
-    for before, after in zip(page.headings, page.headings[1:], strict=False):
-        assert after <= before + 1, page.headings
-    # every table, the printed input summary included, has a caption
-    tables = [attrs for tag, attrs, _ in page.elements if tag == "table"]
-    captions = [attrs for tag, attrs, _ in page.elements if tag == "caption"]
-    assert len(captions) == len(tables)
-    for tag, attrs, ancestors in page.elements:
-        if tag == "th" and any("kz-table" in a.get("class", "") for a in ancestors):
-            assert attrs.get("scope") in ("col", "row")
-    return page
 
 
 # --- the form ----------------------------------------------------------------------------------
@@ -169,13 +109,13 @@ def test_rendered_form_has_each_input_once_and_the_flow_markers(page_html: str) 
         assert singles.count(name) == 3, name  # はい・いいえ・わからない
     downturn = page.find(
         "div",
-        data_kz_show_any=(
-            "prior_use.vup=true;prior_use.405=true;prior_use.council_revitalization=true;prior_use.plan_in_progress=true"
+        data_kz_show_if=(
+            "prior_use.vup=true||prior_use.405=true||prior_use.council_revitalization=true||prior_use.plan_in_progress=true"
         ),
     )
     assert len(downturn) == 1
     assert "hidden" in downturn[0]
-    bank = page.find("fieldset", data_kz_show_any="adviser_is_lender=true;programme=vup&route=bank")
+    bank = page.find("fieldset", data_kz_show_if="adviser_is_lender=true||programme=vup&route=bank")
     assert len(bank) == 1
     assert "hidden" in bank[0]
     assert len(page.find("details")) == 1

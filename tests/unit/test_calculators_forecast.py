@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from calculators import forecast
 from calculators.export import csv_bytes, request_from_file
@@ -20,9 +19,10 @@ from calculators.forms import flatten
 from kaizen_core import run
 from kaizen_core.errors import InputError
 from kaizen_core.numbers import format_yen
+from tests.conftest import load_cases
 
 ROOT = Path(__file__).resolve().parents[2]
-GOLDEN = {case["name"]: case for case in yaml.safe_load((ROOT / "tests/golden/forecast.yaml").read_text())}
+GOLDEN = {case["name"]: case for case in load_cases(ROOT / "tests" / "golden" / "forecast.yaml")}
 DEFAULT = forecast.FORM.default_request()
 
 
