@@ -28,17 +28,25 @@ function runtimeInfo() {
 function startWorker(info) {
   workerPromise ??= (async () => {
     const began = performance.now();
+    performance.mark("kz-worker-start");
     const { whenDefined } = await import(new URL("pyscript/core.js", RUNTIME).href);
-    const tag = document.createElement("script");
-    tag.type = "py";
-    tag.setAttribute("worker", "");
-    tag.setAttribute("name", "kaizen");
-    tag.setAttribute("config", new URL(info.config, SITE_ROOT).href);
-    tag.src = new URL(info.worker, SITE_ROOT).href;
-    document.head.append(tag); // instant navigation swaps the body; the worker lives in <head>
+    performance.mark("kz-pyscript-imported");
+    // Tool pages carry the worker tag in their <head>; elsewhere (or if it is missing) make one.
+    let tag = document.querySelector('script[type="py"][worker][name="kaizen"]');
+    if (!tag) {
+      tag = document.createElement("script");
+      tag.type = "py";
+      tag.setAttribute("worker", "");
+      tag.setAttribute("name", "kaizen");
+      tag.setAttribute("config", new URL(info.config, SITE_ROOT).href);
+      tag.src = new URL(info.worker, SITE_ROOT).href;
+      document.head.append(tag);
+    }
     await whenDefined("py");
     while (!tag.xworker) await sleep(10);
+    performance.mark("kz-worker-created");
     const api = (await tag.xworker.ready).sync;
+    performance.mark("kz-worker-ready");
     return { api, bootMs: performance.now() - began };
   })();
   return workerPromise;
@@ -220,6 +228,12 @@ function setStatus(context, text, state) {
   box.dataset.state = state;
 }
 
+// The spinner is switched on the status line only: a class on the whole tool would restyle every
+// element of a big form (a long main-thread task on the cash-forecast page).
+function busy(root, on) {
+  root.querySelector("#kz-status")?.classList.toggle("kz-booting", on);
+}
+
 function actionStatus(context, text) {
   const box = context.root.querySelector("#kz-action-status");
   if (box) box.textContent = text;
@@ -305,18 +319,25 @@ async function compute(context, override = null) {
   try {
     const request = override ?? formToRequest(context.form);
     const began = performance.now();
-    const answer = JSON.parse(await context.api.compute(context.tool, JSON.stringify(request)));
+    const answer = JSON.parse(await context.api.compute(context.tool, JSON.stringify(request), context.shownDigest));
     if (!context.root.isConnected) return;
     clearMessages(context);
     showParsed(context, answer.parsed);
-    publish(context, answer.text);
     const results = context.root.querySelector("#kz-results");
     if (answer.status === 0) {
-      results.innerHTML = answer.html;
+      // An answer the page already shows (e.g. the example rendered at build time) comes back
+      // without its text and HTML: the DOM stays as it is.
+      if (!answer.unchanged) {
+        publish(context, answer.text);
+        results.innerHTML = answer.html;
+        context.shownDigest = answer.digest;
+      }
       results.classList.remove("kz-stale");
       context.request = request;
       setStatus(context, `計算しました。${answer.summary}`, "ready");
     } else {
+      publish(context, answer.text);
+      context.shownDigest = ""; // the result element now holds the errors, not the shown result
       const document_ = JSON.parse(answer.text);
       showErrors(context, document_.errors ?? []);
       results.classList.add("kz-stale");
@@ -474,7 +495,7 @@ async function mountBatch(root) {
       fileInput.focus();
       return;
     }
-    root.classList.add("kz-booting");
+    busy(root, true);
     setStatus(context, "Python と表の処理の部品を準備しています（初回は十数秒かかります）…", "busy");
     try {
       const { api } = await startWorker(info);
@@ -496,7 +517,7 @@ async function mountBatch(root) {
       setStatus(context, "判定できませんでした。ページを読み込み直して、もう一度試してください。", "failed");
       root.dataset.kzError = String(failure?.message ?? failure);
     } finally {
-      root.classList.remove("kz-booting");
+      busy(root, false);
     }
   });
   for (const button of root.querySelectorAll("[data-kz-batch-download]")) {
@@ -525,9 +546,11 @@ async function mount(root) {
     timings: [],
     api: null,
     request: JSON.parse(root.querySelector("#kz-default").textContent),
+    shownDigest: root.querySelector("#kz-result").dataset.kzDigest ?? "",
   };
   globalThis.kaizenTool = context; // for automated checks and the benchmark
   context.widget = await loadWidget(context);
+  performance.mark("kz-widget-loaded");
   context.widget?.setup?.({
     ...context,
     recompute: () => {
@@ -535,6 +558,7 @@ async function mount(root) {
       if (context.api) scheduleCompute(context);
     },
   });
+  performance.mark("kz-widget-ready");
   const shared = sharedRequest();
   const initial = shared ?? loadSaved(context.tool);
   if (initial) fillForm(context, initial);
@@ -556,7 +580,7 @@ async function mount(root) {
     fillForm(context, request);
     compute(context, request);
   });
-  root.classList.add("kz-booting");
+  busy(root, true);
   try {
     const { api, bootMs } = await startWorker(info);
     context.api = api;
@@ -571,7 +595,7 @@ async function mount(root) {
     setStatus(context, "計算の準備ができませんでした。ページを読み込み直してください。古いブラウザでは動かないことがあります。", "failed");
     root.dataset.kzError = String(error?.message ?? error);
   } finally {
-    root.classList.remove("kz-booting");
+    busy(root, false);
   }
 }
 

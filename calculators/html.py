@@ -7,6 +7,7 @@ Standard library only; every text is escaped here.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
@@ -145,3 +146,8 @@ def parameter(response: dict[str, Any], key: str) -> Any:
         if item["key"] == key:
             return item["value"]
     raise KeyError(key)
+
+
+def response_digest(text: str) -> str:
+    """Identifies a response, so a page that already shows it need not receive it again."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]

@@ -13,36 +13,36 @@ from typing import Any
 
 import kaizen_core
 from calculators import export, forms
+from calculators.html import response_digest
 from kaizen_core.api import run_json
 from kaizen_core.errors import InputError
 
 _loaded_wheels: set[str] = set()
 
 
-def compute(tool: str, request_json: str) -> str:
-    """The CLI's exact JSON for the request, plus the result HTML and how each number was read."""
+def compute(tool: str, request_json: str, shown_digest: str = "") -> str:
+    """The CLI's exact JSON for the request, plus the result HTML and how each number was read.
+
+    When the answer is the one the page already shows (``shown_digest``), its text and HTML are left
+    out: the page keeps its DOM, and nothing large crosses back to the main thread.
+    """
     code, text = run_json(tool, request_json)
     try:
         request = json.loads(request_json)
     except json.JSONDecodeError:
         request = {}
-    document = json.loads(text)
-    html = ""
-    summary = ""
+    answer: dict[str, Any] = {"status": code, "parsed": forms.parsed_values(tool, request), "summary": ""}
     if code == 0:
         view = import_module(f"calculators.{tool}")
-        html = view.render(document, request)
-        summary = view.summary(document)
-    return json.dumps(
-        {
-            "status": code,
-            "text": text,
-            "html": html,
-            "summary": summary,
-            "parsed": forms.parsed_values(tool, request),
-        },
-        ensure_ascii=False,
-    )
+        document = json.loads(text)
+        answer["summary"] = view.summary(document)
+        answer["digest"] = response_digest(text)
+        if answer["digest"] == shown_digest:
+            answer["unchanged"] = True
+            return json.dumps(answer, ensure_ascii=False)
+        answer["html"] = view.render(document, request)
+    answer["text"] = text
+    return json.dumps(answer, ensure_ascii=False)
 
 
 def _response(tool: str, request_json: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -127,17 +127,13 @@ def runtime_files(config: Any) -> tuple[list[File], dict[str, Any]]:
         "widgets": widgets,
     }
     add("manifest.json", content=json.dumps(manifest, indent=2))
+    # PyScript's entry module and the chunk it re-exports, loaded by the page itself (the worker
+    # fetches Pyodide on its own: a document's preloads would not be shared with it).
+    core_chunks = sorted(path.name for path in dist.glob("core-*.js"))
     facts = {
         "modulepreload": [
             f"{RUNTIME}/pyscript/core.js",
-            f"{RUNTIME}/pyodide/pyodide.mjs",
-            f"{RUNTIME}/pyodide/pyodide.asm.mjs",
-        ],
-        "preload": [
-            f"{RUNTIME}/pyodide/pyodide.asm.wasm",
-            f"{RUNTIME}/pyodide/python_stdlib.zip",
-            f"{RUNTIME}/pyodide/pyodide-lock.json",
-            f"{RUNTIME}/{archive_name}",
+            *(f"{RUNTIME}/pyscript/{name}" for name in core_chunks),
         ],
         "manifest": manifest,
     }

@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 
 from calculators.forms import TRI_OPTIONS, flatten, form_for
+from calculators.html import response_digest
 from kaizen_core.api import run_json
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "calculators" / "templates"
@@ -40,6 +41,7 @@ def render_tool(tool: str) -> str:
         tri_options=TRI_OPTIONS,
         result_html=view.render(response, request),
         response_text=script_json(response_text),
+        digest=response_digest(response_text),
         request_text=script_json(json.dumps(request, ensure_ascii=False)),
     )
     # Blank lines would end Markdown's raw-HTML block; the page's Markdown must not touch this HTML.
