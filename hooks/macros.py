@@ -181,22 +181,24 @@ class PageMacros:
         return japanese_date(self.as_of)
 
     def sources_section(self) -> str:
-        """The table appended to a page: each figure used, its effective date and its sources."""
+        """Appended to a page: each figure used with its effective date and numbered sources, then
+        the sources once each (title, publisher, date, address) — short enough to print."""
         if not self.used:
             return ""
+        numbers: dict[str, int] = {}
         rows = []
         for key in sorted(self.used):
             found = self.used[key]
-            parameter = self.store.get(key)
-            refs = "<br>".join(self.ref(ref) for ref in found.references)
+            marks = []
+            for ref in found.references:
+                number = numbers.setdefault(ref, len(numbers) + 1)
+                marks.append(f'<a href="#kz-src-{number}">[{number}]</a>')
             rows.append(
-                "<tr>"
-                f"<td>{html.escape(parameter.label)}</td>"
-                f"<td>{japanese_date(found.effective)}</td>"
-                f"<td>{refs}</td>"
-                f"<td>{japanese_date(found.verified_on)}</td>"
-                "</tr>"
+                f"<tr><td>{html.escape(self.store.get(key).label)}</td>"
+                f"<td>{japanese_date(found.effective)}</td><td>{''.join(marks)}</td>"
+                f"<td>{japanese_date(found.verified_on)}</td></tr>"
             )
+        listed = "".join(f'<li id="kz-src-{number}">{self.ref(ref)}</li>' for ref, number in numbers.items())
         return (
             '\n\n<section class="kz-sources" aria-labelledby="kz-sources-heading">\n'
             '<h2 id="kz-sources-heading">このページの数字の出典</h2>\n'
@@ -205,9 +207,9 @@ class PageMacros:
             '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\n'
             '<thead><tr><th scope="col">項目</th><th scope="col">適用開始日</th>'
             '<th scope="col">出典</th><th scope="col">確認日</th></tr></thead>\n'
-            "<tbody>" + "\n".join(rows) + "</tbody></table></div></div>\n</section>\n"
+            "<tbody>" + "\n".join(rows) + "</tbody></table></div></div>\n"
+            f'<ol class="kz-source-list">{listed}</ol>\n</section>\n'
         )
-
 
 def _display(unit: str, value: Any) -> str:
     """A parameter value for the all-parameters table."""

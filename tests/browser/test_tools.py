@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -179,3 +180,88 @@ def test_installed_app_works_offline_after_one_visit(page: Any, context: Any, ba
         assert "比較" in page.text_content("h1")
     finally:
         context.set_offline(False)
+
+
+BAD_VALUES = [
+    # (tool, input name, what a user might type, words the message must contain)
+    ("subsidy", "fees.plan", "だいたい二十万", "計画策定支援費用"),
+    ("eligibility", "capital", "1千万くらい", "資本金"),
+    ("eligibility", "employees", "-3", "従業員"),
+    ("downturn", "latest_month", "去年の3月", "最近の月"),
+    ("forecast", "opening_balance", "少し", "残高"),
+    ("forecast", "start", "2026-13", "開始の年月"),
+]
+
+
+@pytest.mark.parametrize(("tool", "name", "typed", "words"), BAD_VALUES)
+def test_a_bad_value_gets_its_japanese_message_beside_the_field(
+    page: Any, base_url: str, tool: str, name: str, typed: str, words: str
+) -> None:
+    page.goto(f"{base_url}/tools/{tool}/")
+    wait_ready(page)
+    field = page.locator(f'#kz-form [name="{name}"]')
+    before = computed_count(page)
+    field.fill(typed)
+    wait_recomputed(page, before)
+    describedby = field.get_attribute("aria-describedby") or ""
+    error_id = next(part for part in describedby.split() if part.endswith("-error"))
+    error = page.locator(f"#{error_id}")
+    assert error.is_visible()
+    message = error.text_content() or ""
+    assert words in message
+    assert re.search(r"[\u3040-\u30ff]", message)  # Japanese
+    assert field.get_attribute("aria-invalid") == "true"
+    body = page.inner_text("body")
+    assert "Traceback" not in body
+    assert "Error:" not in body
+    published = json.loads(page.text_content("#kz-result"))
+    assert [e["field"] for e in published["errors"]] == [name]
+
+
+@pytest.mark.parametrize("tool", built_tools())
+def test_print_view_has_inputs_results_explanation_sources_and_date(
+    page: Any, base_url: str, tool: str
+) -> None:
+    page.goto(f"{base_url}/tools/{tool}/")
+    wait_ready(page)
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    assert not page.locator("#kz-form").is_visible()
+    assert not page.locator(".md-header").is_visible()
+    for selector in (
+        "#kz-results h2",
+        ".kz-inputs-summary",
+        ".kz-explanation",
+        ".kz-sources-box",
+        ".kz-disclaimer",
+    ):
+        assert page.locator(selector).first.is_visible(), selector
+    assert re.search(r"\d{4}/\d{1,2}/\d{1,2}", page.text_content("[data-kz-print-date]") or "")
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+
+
+def test_batch_page(page: Any, base_url: str, built_site: Path, tmp_path: Path) -> None:
+    """Runs where this build could vendor pandas for Pyodide; otherwise the page must say so."""
+    manifest = json.loads((built_site / "runtime" / "manifest.json").read_text(encoding="utf-8"))
+    page.goto(f"{base_url}/tools/batch/")
+    if not manifest["batch"]["available"]:
+        notice = page.locator(".kz-batch .kz-warnings")
+        assert notice.is_visible()
+        assert "このコピーには一括判定の機能が入っていません" in notice.text_content()
+        template = page.locator('a[href$="downloads/batch-template.xlsx"]')
+        assert template.count() == 1
+        pytest.skip(
+            f"pandas for Pyodide is not in this build ({manifest['batch']['reason']}); the page says so"
+        )
+    page.set_input_files("#kz-batch-file", str(built_site / "downloads" / "batch-template.xlsx"))
+    page.click("[data-kz-batch-run]")
+    page.wait_for_function("document.body.dataset.kzReady === '1'", timeout=180_000)
+    table = page.text_content("#kz-results")
+    assert "喫茶みどり" in table
+    assert "京都府中小企業活性化協議会" in table
+    with page.expect_download() as download:
+        page.click("[data-kz-batch-download=csv]")
+    saved = tmp_path / "batch.csv"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"\xef\xbb\xbf")
