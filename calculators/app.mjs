@@ -581,6 +581,12 @@ async function mount(root) {
     compute(context, request);
   });
   busy(root, true);
+  // On a slow line or an old PC the first start can take long: say so rather than look stuck.
+  const slow = setTimeout(() => {
+    if (!context.api) {
+      setStatus(context, "準備に時間がかかっています（初めて開いたときや回線が遅いときは数十秒かかることがあります）。このままお待ちください。", "busy");
+    }
+  }, 15_000);
   try {
     const { api, bootMs } = await startWorker(info);
     context.api = api;
@@ -595,6 +601,7 @@ async function mount(root) {
     setStatus(context, "計算の準備ができませんでした。ページを読み込み直してください。古いブラウザでは動かないことがあります。", "failed");
     root.dataset.kzError = String(error?.message ?? error);
   } finally {
+    clearTimeout(slow);
     busy(root, false);
   }
 }
