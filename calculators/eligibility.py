@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from calculators.forms import TRI_OPTIONS, YEN_HELP, Field, Section, ToolForm, input_rows
-from calculators.html import esc, explanation, headline, inputs_summary, sources, verdict
+from calculators.html import (
+    esc,
+    explanation,
+    headline,
+    inputs_summary,
+    japanese_partial_date,
+    sources,
+    verdict,
+)
 from kaizen_core.directory import councils, tel_href
 from kaizen_core.eligibility import (
     BANK_KEYS,
@@ -334,12 +342,7 @@ def _ask_council(response: dict[str, Any]) -> str:
 
 
 def _as_of_text(text: str) -> str:
-    parts = text.split("-")
-    if len(parts) == 3:
-        return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日時点"
-    if len(parts) == 2:
-        return f"{int(parts[0])}年{int(parts[1])}月時点"
-    return f"{text}時点"
+    return japanese_partial_date(text) + "時点"
 
 
 def _source_names(ids: list[str]) -> str:

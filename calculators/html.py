@@ -151,3 +151,13 @@ def parameter(response: dict[str, Any], key: str) -> Any:
 def response_digest(text: str) -> str:
     """Identifies a response, so a page that already shows it need not receive it again."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def japanese_partial_date(text: str) -> str:
+    """``2026-01`` → 2026年1月, ``2022-04-01`` → 2022年4月1日, ``2023`` → 2023年 (sources' own dates)."""
+    parts = text.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
+    if len(parts) == 2:
+        return f"{int(parts[0])}年{int(parts[1])}月"
+    return f"{parts[0]}年"

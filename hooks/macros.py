@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
+from calculators.html import japanese_partial_date
 from kaizen_core.numbers import format_man, format_percent, format_yen
 from kaizen_core.params import DatedValue, ParameterStore
 
@@ -211,6 +212,7 @@ class PageMacros:
             f'<ol class="kz-source-list">{listed}</ol>\n</section>\n'
         )
 
+
 def _display(unit: str, value: Any) -> str:
     """A parameter value for the all-parameters table."""
     if unit == "yen":
@@ -243,9 +245,4 @@ def _display(unit: str, value: Any) -> str:
 
 
 def reference_date(text: str) -> str:
-    parts = text.split("-")
-    if len(parts) == 3:
-        return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
-    if len(parts) == 2:
-        return f"{int(parts[0])}年{int(parts[1])}月"
-    return f"{parts[0]}年"
+    return japanese_partial_date(text)

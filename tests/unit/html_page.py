@@ -68,3 +68,27 @@ def assert_accessible(html: str) -> Page:
         if tag == "th" and any("kz-table" in a.get("class", "") for a in ancestors):
             assert attrs.get("scope") in ("col", "row")
     return page
+
+
+def error_containers(page: Page) -> dict[str, bool]:
+    """data-kz-field path → whether an error slot is inside that container."""
+    found: dict[str, bool] = {}
+    for index, (_, attrs, _) in enumerate(page.elements):
+        path = attrs.get("data-kz-field")
+        if path is None:
+            continue
+        found[path] = any(
+            "kz-error" in inner.get("class", "").split() and attrs in ancestors
+            for _, inner, ancestors in page.elements[index + 1 :]
+        )
+    return found
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """``a.b[0].c`` → itself and each enclosing path, as the page looks for an error's container."""
+    parts = re.split(r"\.|(?=\[)", path)
+    names = [path]
+    while len(parts) > 1:
+        parts.pop()
+        names.append(".".join(parts).replace(".[", "["))
+    return names

@@ -17,7 +17,7 @@ from calculators.forms import flatten, form_for, input_rows, parsed_values
 from hooks.tools import render_tool
 from kaizen_core import run
 from tests.conftest import load_cases
-from tests.unit.html_page import Page, assert_accessible
+from tests.unit.html_page import Page, ancestor_paths, assert_accessible, error_containers
 from tests.unit.test_bad_input import CASES as BAD_INPUT_CASES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,35 +133,13 @@ def test_rendered_grid_and_margins(page_html: str) -> None:
     assert re.search(r'data-kz-grid="\{&#34;rows&#34;: \{&#34;covid&#34;: 5', page_html)
 
 
-def _containers(page: Page) -> dict[str, bool]:
-    found: dict[str, bool] = {}
-    for index, (_, attrs, _) in enumerate(page.elements):
-        path = attrs.get("data-kz-field")
-        if path is None:
-            continue
-        found[path] = any(
-            "kz-error" in inner.get("class", "").split() and attrs in ancestors
-            for _, inner, ancestors in page.elements[index + 1 :]
-        )
-    return found
-
-
-def _ancestors(path: str) -> list[str]:
-    parts = re.split(r"\.|(?=\[)", path)
-    names = [path]
-    while len(parts) > 1:
-        parts.pop()
-        names.append(".".join(parts).replace(".[", "["))
-    return names
-
-
 def test_every_error_field_of_the_bad_input_table_has_a_container(page_html: str) -> None:
-    containers = _containers(Page(page_html))
+    containers = error_containers(Page(page_html))
     fields = [field for _, tool, _, expected in BAD_INPUT_CASES if tool == "downturn" for field in expected]
     assert "margins[0].method" in fields
     assert "sales.2022年3月" in fields
     for field in fields:
-        holder = next((name for name in _ancestors(field) if name in containers), None)
+        holder = next((name for name in ancestor_paths(field) if name in containers), None)
         assert holder is not None, field
         assert containers[holder], f"{holder} has no .kz-error slot"
     assert containers["sales"]
