@@ -14,7 +14,7 @@ from typing import Any
 import kaizen_core
 from calculators import export, forms
 from calculators.html import response_digest
-from kaizen_core.api import run_json
+from kaizen_core.api import answer, dumps
 from kaizen_core.errors import InputError
 
 _loaded_wheels: set[str] = set()
@@ -26,23 +26,19 @@ def compute(tool: str, request_json: str, shown_digest: str = "") -> str:
     When the answer is the one the page already shows (``shown_digest``), its text and HTML are left
     out: the page keeps its DOM, and nothing large crosses back to the main thread.
     """
-    code, text = run_json(tool, request_json)
-    try:
-        request = json.loads(request_json)
-    except json.JSONDecodeError:
-        request = {}
-    answer: dict[str, Any] = {"status": code, "parsed": forms.parsed_values(tool, request), "summary": ""}
+    code, document, request = answer(tool, request_json)
+    text = dumps(document)  # exactly what `python -m kaizen_core` prints
+    reply: dict[str, Any] = {"status": code, "parsed": forms.parsed_values(tool, request), "summary": ""}
     if code == 0:
         view = import_module(f"calculators.{tool}")
-        document = json.loads(text)
-        answer["summary"] = view.summary(document)
-        answer["digest"] = response_digest(text)
-        if answer["digest"] == shown_digest:
-            answer["unchanged"] = True
-            return json.dumps(answer, ensure_ascii=False)
-        answer["html"] = view.render(document, request)
-    answer["text"] = text
-    return json.dumps(answer, ensure_ascii=False)
+        reply["summary"] = view.summary(document)
+        reply["digest"] = response_digest(text)
+        if reply["digest"] == shown_digest:
+            reply["unchanged"] = True
+            return json.dumps(reply, ensure_ascii=False)
+        reply["html"] = view.render(document, request)
+    reply["text"] = text
+    return json.dumps(reply, ensure_ascii=False)
 
 
 def _response(tool: str, request_json: str) -> tuple[dict[str, Any], dict[str, Any]]:

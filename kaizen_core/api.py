@@ -40,8 +40,11 @@ def dumps(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def run_json(tool: str, request_text: str) -> tuple[int, str]:
-    """``(exit code, JSON text)``; bad input and even internal faults come back as JSON errors."""
+def answer(tool: str, request_text: str) -> tuple[int, dict[str, Any], Any]:
+    """``(exit code, response or error document, the parsed request)``; never raises.
+
+    Bad JSON, bad input and even internal faults come back as error documents.
+    """
     try:
         request = json.loads(request_text)
     except json.JSONDecodeError as error:
@@ -49,15 +52,21 @@ def run_json(tool: str, request_text: str) -> tuple[int, str]:
             "request",
             f"リクエスト：JSONとして読み取れません（{error.lineno}行{error.colno}文字目付近）。",
         )
-        return EXIT_INPUT, dumps({"errors": [problem.as_dict()]})
+        return EXIT_INPUT, {"errors": [problem.as_dict()]}, {}
     try:
-        return EXIT_OK, dumps(run(tool, request))
+        return EXIT_OK, run(tool, request), request
     except InputError as error:
-        return EXIT_INPUT, dumps(error.as_dict())
+        return EXIT_INPUT, dict(error.as_dict()), request
     except Exception as error:  # noqa: BLE001 - the page and the CLI must never show a traceback
         problem = FieldError(
             "",
             "内部エラーで計算できませんでした。入力を見直すか、時間をおいて試してください。"
             f"（{type(error).__name__}）",
         )
-        return EXIT_INTERNAL, dumps({"errors": [problem.as_dict()], "internal": True})
+        return EXIT_INTERNAL, {"errors": [problem.as_dict()], "internal": True}, request
+
+
+def run_json(tool: str, request_text: str) -> tuple[int, str]:
+    """``(exit code, JSON text)`` as the CLI prints it."""
+    code, document, _ = answer(tool, request_text)
+    return code, dumps(document)
