@@ -7,7 +7,9 @@ a JSON-like response; see :mod:`kaizen_core.api`.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # importing typing at run time would cost more than the rest of this module
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 __all__ = ["TOOLS", "__version__", "run", "run_json"]
