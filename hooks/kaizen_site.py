@@ -139,7 +139,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 def _tool(name: str) -> str:
     """A tool page's form, default result and runtime facts (see calculators/templates/tool.html)."""
-    return _runtime_script(render_tool(name))
+    assert SITE is not None
+    return _runtime_script(render_tool(name, SITE.as_of.isoformat()))
 
 
 def _runtime_script(html: str) -> str:

@@ -27,10 +27,12 @@ def script_json(text: str) -> str:
     return text.replace("</", "<\\/")
 
 
-def render_tool(tool: str) -> str:
+def render_tool(tool: str, as_of: str | None = None) -> str:
+    """The form and the example's result as of the site's 基準日 ``as_of`` (default: today)."""
     form = form_for(tool)
     request = form.default_request()
-    code, response_text = run_json(tool, json.dumps(request, ensure_ascii=False))
+    dated = {**request, "as_of": as_of} if as_of and "as_of" not in request else request
+    code, response_text = run_json(tool, json.dumps(dated, ensure_ascii=False))
     if code != 0:
         raise ValueError(f"the default example of {tool} is invalid: {response_text}")
     response = json.loads(response_text)
