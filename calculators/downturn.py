@@ -277,12 +277,7 @@ def _status_badge(status: str) -> str:
 def _mark(
     value: bool | None, *, yes: str = "満たす", no: str = "満たさない", unknown: str = "判定できない"
 ) -> str:
-    css, mark, text = {
-        True: ("kz-ok", "○", yes),
-        False: ("kz-ng", "×", no),
-        None: ("kz-unknown", "？", unknown),
-    }[value]
-    return f'<span class="{css} kz-nowrap"><span aria-hidden="true">{mark}</span> {esc(text)}</span>'
+    return verdict(value, yes, no, unknown, style="kz-nowrap")
 
 
 def _sales_table(test: dict[str, Any], threshold: str) -> str:

@@ -130,14 +130,17 @@ def inputs_summary(rows: Sequence[tuple[str, str]]) -> str:
     )
 
 
-def verdict(value: bool | None, yes: str, no: str, unknown: str) -> str:
-    """A yes / no / cannot-decide badge whose meaning never depends on colour alone."""
+def verdict(value: bool | None, yes: str, no: str, unknown: str, *, style: str = "kz-verdict") -> str:
+    """A yes / no / cannot-decide mark whose meaning never depends on colour alone.
+
+    ``style`` is the outer class: the boxed badge by default, ``kz-nowrap`` for a mark inside a table.
+    """
     css, mark, text = {
         True: ("kz-ok", "○", yes),
         False: ("kz-ng", "×", no),
         None: ("kz-unknown", "？", unknown),
     }[value]
-    return f'<span class="kz-verdict {css}"><span aria-hidden="true">{mark}</span> {esc(text)}</span>'
+    return f'<span class="{style} {css}"><span aria-hidden="true">{mark}</span> {esc(text)}</span>'
 
 
 def parameter(response: dict[str, Any], key: str) -> Any:
