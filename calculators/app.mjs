@@ -52,6 +52,20 @@ function startWorker(info) {
   return workerPromise;
 }
 
+// Keep this tool usable offline (seminars without Wi-Fi): registered only after the first live
+// result so that installing the service worker (it copies the site's pages) never slows the start;
+// then it keeps the Python runtime that was just used (from the HTTP cache, no second download).
+async function keepForOffline() {
+  if (!("serviceWorker" in navigator) || !location.protocol.startsWith("http")) return;
+  try {
+    await navigator.serviceWorker.register(new URL("sw.js", SITE_ROOT));
+    const registration = await navigator.serviceWorker.ready;
+    registration.active?.postMessage({ type: "cache-runtime" });
+  } catch {
+    /* the tool works the same without it, only not offline */
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Requests <-> form. A field's name is its path in the request: "fees.plan", "loans[0].balance".
 
@@ -595,14 +609,15 @@ async function mount(root) {
     await compute(context, shared);
     performance.mark("kz-ready");
     document.body.dataset.kzReady = "1";
-    // Keep this tool usable offline: the service worker caches the Python runtime just used.
-    navigator.serviceWorker?.controller?.postMessage({ type: "cache-runtime" });
+    keepForOffline();
   } catch (error) {
     setStatus(context, "計算の準備ができませんでした。ページを読み込み直してください。古いブラウザでは動かないことがあります。", "failed");
     root.dataset.kzError = String(error?.message ?? error);
   } finally {
     clearTimeout(slow);
     busy(root, false);
+    // The page's other scripts (Material's header and search) wait for this: see overrides/main.html.
+    document.dispatchEvent(new Event("kz:started"));
   }
 }
 

@@ -1,41 +1,63 @@
 // 経営改善計画策定支援ナビ — service worker (installed app and offline use at seminars).
 // The build fills VERSION, PRECACHE and RUNTIME (see hooks/kaizen_site.py). Pages and their
 // assets are cached on install; the Python runtime is cached once a tool page has used it.
-// Every request goes to the network first, so an online visitor always gets the current site;
-// without a network the cached copy answers. Nothing is ever sent anywhere by this file.
+// Pages and other files go to the network first, so an online visitor always gets the current
+// site; without a network the cached copy answers. Nothing is ever sent anywhere by this file.
 const VERSION = "__VERSION__";
 const PRECACHE = __PRECACHE__;
 const RUNTIME = __RUNTIME__;
 const CACHE = `kaizen-navi-${VERSION}`;
+// The runtime has its own cache: it is filled later (after a tool page's first result), and never
+// in the same batch as the pages.
+const RUNTIME_CACHE = `kaizen-navi-runtime-${VERSION}`;
+let installed = Promise.resolve();
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll(PRECACHE))
-      .then(() => self.skipWaiting()),
-  );
+  installed = caches
+    .open(CACHE)
+    .then((cache) => cache.addAll(PRECACHE))
+    .then(() => self.skipWaiting());
+  event.waitUntil(installed);
 });
 
 self.addEventListener("activate", (event) => {
+  const current = [CACHE, RUNTIME_CACHE];
   event.waitUntil(
     caches
       .keys()
-      .then((names) => Promise.all(names.filter((name) => name.startsWith("kaizen-navi-") && name !== CACHE).map((name) => caches.delete(name))))
+      .then((names) => Promise.all(names.filter((name) => name.startsWith("kaizen-navi-") && !current.includes(name)).map((name) => caches.delete(name))))
       .then(() => self.clients.claim()),
   );
 });
 
 self.addEventListener("message", (event) => {
   if (event.data?.type === "cache-runtime") {
-    event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(RUNTIME)));
+    event.waitUntil(
+      installed
+        .then(() => caches.open(RUNTIME_CACHE))
+        .then(async (cache) => {
+          const kept = new Set((await cache.keys()).map((request) => request.url));
+          const missing = RUNTIME.filter((path) => !kept.has(new URL(path, self.registration.scope).href));
+          await cache.addAll(missing);
+        }),
+    );
   }
 });
+
+// Files of the Python runtime that never change under the same name within a build (the npm
+// packages' files, the wheels, and our package and worker, whose names carry their hash): once
+// kept, they are answered from the cache without asking the network, so a tool starts as fast as
+// the disk allows. A new build brings a new service worker and a new cache.
+const IMMUTABLE = /\/runtime\/(?:(?:pyodide|pyscript|wheels)\/|(?:kaizen|worker)-[0-9a-f]{12}\.(?:zip|py)$)/;
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (IMMUTABLE.test(url.pathname)) {
+    event.respondWith(caches.match(request).then((cached) => cached ?? fetch(request)));
+    return;
+  }
   event.respondWith(
     fetch(request)
       .then((response) => {

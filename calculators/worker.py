@@ -12,7 +12,7 @@ from importlib import import_module
 from typing import Any
 
 import kaizen_core
-from calculators import export, forms
+from calculators import forms
 from calculators.html import response_digest
 from kaizen_core.api import answer, dumps
 from kaizen_core.errors import InputError
@@ -49,6 +49,8 @@ def _response(tool: str, request_json: str) -> tuple[dict[str, Any], dict[str, A
 def export_csv(tool: str, request_json: str) -> Any:
     from pyodide.ffi import to_js
 
+    from calculators import export  # on first use: csv and the sheet layout are not needed to start
+
     request, response = _response(tool, request_json)
     return to_js(export.csv_bytes(tool, request, response))
 
@@ -67,6 +69,8 @@ async def load_wheels(urls_json: str) -> None:
 async def export_xlsx(tool: str, request_json: str, wheels_json: str) -> Any:
     from pyodide.ffi import to_js
 
+    from calculators import export
+
     await load_wheels(wheels_json)
     request, response = _response(tool, request_json)
     return to_js(export.xlsx_bytes(tool, request, response))
@@ -74,6 +78,8 @@ async def export_xlsx(tool: str, request_json: str, wheels_json: str) -> Any:
 
 async def import_file(tool: str, filename: str, data: Any, wheels_json: str) -> str:
     """The request stored in an uploaded CSV/xlsx of this tool, or the Japanese error."""
+    from calculators import export
+
     try:
         if filename.lower().endswith(".xlsx"):
             await load_wheels(wheels_json)

@@ -6,9 +6,13 @@ Everything is served from the site itself (``runtime/``); no page ever asks anot
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
+import re
+import shutil
+import subprocess
 import tomllib
 import zipfile
 from pathlib import Path
@@ -36,21 +40,72 @@ class RuntimeMissing(RuntimeError):
     """npm or the wheel vendoring step has not run: `make build` does both."""
 
 
-def package_zip() -> bytes:
+def package_files() -> dict[str, bytes]:
     """kaizen_core and calculators exactly as tested, minus what the browser never needs."""
+    files: dict[str, bytes] = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*")):
+            relative = path.relative_to(ROOT)
+            if path.is_dir() or "__pycache__" in relative.parts:
+                continue
+            wanted = path.suffix == ".py" or (path.suffix == ".toml" and package == "kaizen_core")
+            if not wanted or relative.parts[1] in ("templates", "examples"):
+                continue
+            files[relative.as_posix()] = path.read_bytes()
+    return files
+
+
+def compiled_bytecode(sources: dict[str, bytes]) -> dict[str, bytes]:
+    """Bytecode of our modules and of PyScript's own package, compiled by the Pyodide we ship.
+
+    Pyodide compiles every module on each import in the visitor's browser (its standard library
+    holds sources only and it never writes bytecode); these checked-hash .pyc files (PEP 552) let
+    it skip that for our code, and Python falls back to the source if one ever differs from it.
+    Made by scripts/pyodide_compile.mjs with Node, cached in build/ by the inputs' hash.
+    """
+    script = ROOT / "scripts" / "pyodide_compile.mjs"
+    payload = json.dumps(
+        {"sources": {path: text.decode("utf-8") for path, text in sources.items()}, "pyscript": True},
+        sort_keys=True,
+        ensure_ascii=False,
+    ).encode("utf-8")
+    key = hashlib.sha256(payload + script.read_bytes())
+    for package in ("pyodide", "@pyscript/core"):
+        key.update(_npm(NODE / package / "package.json").read_bytes())
+    cache_dir = BUILD / "pyc-cache"
+    cache = cache_dir / f"{key.hexdigest()[:16]}.json"
+    if not cache.exists():
+        node = shutil.which("node")
+        if node is None:
+            raise RuntimeMissing("Node.js is missing: it runs npm and compiles the browser's bytecode.")
+        result = subprocess.run(
+            [node, str(script)], input=payload, capture_output=True, check=False, timeout=600
+        )
+        if result.returncode != 0:
+            detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
+            raise RuntimeMissing("compiling bytecode with Pyodide failed:\n" + "\n".join(detail))
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for old in cache_dir.glob("*.json"):
+            old.unlink()
+        cache.write_bytes(result.stdout)
+    compiled = json.loads(cache.read_text(encoding="utf-8"))
+    return {path: base64.b64decode(data) for path, data in compiled["pyc"].items()}
+
+
+def package_zip() -> bytes:
+    """Our packages (sources as tested) with their bytecode for the shipped Pyodide, as one zip.
+
+    It is unpacked into the worker's working directory, which also receives the bytecode of
+    PyScript's package (``pyscript/__pycache__``) before PyScript writes that package's sources.
+    """
+    sources = package_files()
+    members = sources | compiled_bytecode({p: t for p, t in sources.items() if p.endswith(".py")})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for package in PACKAGES:
-            for path in sorted((ROOT / package).rglob("*")):
-                relative = path.relative_to(ROOT)
-                if path.is_dir() or "__pycache__" in relative.parts:
-                    continue
-                wanted = path.suffix == ".py" or (path.suffix == ".toml" and package == "kaizen_core")
-                if not wanted or relative.parts[1] in ("templates", "examples"):
-                    continue
-                info = zipfile.ZipInfo(relative.as_posix(), ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, path.read_bytes())
+        for name, data in sorted(members.items()):
+            info = zipfile.ZipInfo(name, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
     return buffer.getvalue()
 
 
@@ -71,6 +126,16 @@ def batch_status() -> dict[str, Any]:
         return {"available": False, "packages": [], "reason": "not vendored"}
     status: dict[str, Any] = json.loads(status_file.read_text(encoding="utf-8"))
     return status
+
+
+def pyscript_plugins() -> list[str]:
+    """The names of PyScript's page plugins, as its own plugin table lists them."""
+    table = _npm(NODE / "@pyscript" / "core" / "src" / "plugins.js").read_text(encoding="utf-8")
+    names = re.findall(r'^\s*(?:\["([\w-]+)"\]|([\w-]+)):\s*\(\)\s*=>', table, flags=re.MULTILINE)
+    found = sorted(quoted or bare for quoted, bare in names)
+    if "error" not in found:
+        raise RuntimeMissing("@pyscript/core's plugin table has changed: check hooks/runtime.py.")
+    return found
 
 
 def runtime_files(config: Any) -> tuple[list[File], dict[str, Any]]:
@@ -127,14 +192,21 @@ def runtime_files(config: Any) -> tuple[list[File], dict[str, Any]]:
         "widgets": widgets,
     }
     add("manifest.json", content=json.dumps(manifest, indent=2))
-    # PyScript's entry module and the chunk it re-exports, loaded by the page itself (the worker
-    # fetches Pyodide on its own: a document's preloads would not be shared with it).
-    core_chunks = sorted(path.name for path in dist.glob("core-*.js"))
+    # PyScript's entry module, the chunk it re-exports, the one plugin module it still loads with
+    # all plugins switched off (error.js, to switch itself off) and app.mjs, fetched by the page
+    # (the worker fetches Pyodide on its own: a document's preloads would not be shared with it).
+    chunks = sorted(path.name for pattern in ("core-*.js", "error-*.js") for path in dist.glob(pattern))
     facts = {
         "modulepreload": [
             f"{RUNTIME}/pyscript/core.js",
-            *(f"{RUNTIME}/pyscript/{name}" for name in core_chunks),
+            *(f"{RUNTIME}/pyscript/{name}" for name in chunks),
+            f"{RUNTIME}/app.mjs",
         ],
+        # PyScript's page plugins (editor, terminal, game, error box...) are not used by the tools:
+        # not loading them lets PyScript start the worker a network round trip earlier, and the
+        # error plugin would print Python tracebacks on the page.
+        "main_config": {"plugins": [f"!{name}" for name in pyscript_plugins()]},
+        "archive": archive_name,
         "manifest": manifest,
     }
     return files, facts

@@ -127,3 +127,14 @@ def test_programme_page_prints_as_a_handout(page: Any, base_url: str) -> None:
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 20_000
+
+
+def test_search_works_on_a_tool_page_before_and_after_python_has_started(page: Any, base_url: str) -> None:
+    """Material's bundle waits for the first result there, but reaching for the search loads it."""
+    page.goto(f"{base_url}/tools/forecast/")
+    assert page.locator("script[data-kz-later]").count() == 1
+    assert any("/kyogikai/" in link for link in search(page, "協議会"))
+    page.goto(f"{base_url}/tools/subsidy/")
+    page.wait_for_function("document.body.dataset.kzReady === '1'", timeout=90_000)
+    page.wait_for_function("!document.querySelector('script[data-kz-later]')")
+    assert any("/shikin" in link or "/tools/forecast/" in link for link in search(page, "資金繰り"))

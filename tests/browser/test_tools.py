@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -157,11 +158,21 @@ def test_file_url_shows_the_notice_not_a_broken_form(page: Any, offline_site: Pa
 
 
 CACHED_RUNTIME = """async () => {
-  const name = (await caches.keys()).find((n) => n.startsWith("kaizen-navi-"));
-  if (!name) return false;
-  const keys = (await (await caches.open(name)).keys()).map((r) => r.url);
-  return keys.some((u) => u.endsWith("pyodide.asm.wasm")) && keys.some((u) => /kaizen-[0-9a-f]+[.]zip$/.test(u));
+  const keys = [];
+  for (const name of (await caches.keys()).filter((n) => n.startsWith("kaizen-navi-"))) {
+    keys.push(...(await (await caches.open(name)).keys()).map((r) => r.url));
+  }
+  return keys.some((u) => u.endsWith("pyodide.asm.wasm")) && keys.some((u) => /kaizen-[0-9a-f]+[.]zip$/.test(u))
+    && keys.some((u) => u.endsWith("/hikaku/"));
 }"""
+
+
+def wait_until(page: Any, check: str, *, seconds: float) -> None:
+    """Poll an async check (wait_for_function would take its pending promise for a true value)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(check):
+        assert time.monotonic() < deadline, f"still false after {seconds} s: {check}"
+        page.wait_for_timeout(250)
 
 
 def test_installed_app_works_offline_after_one_visit(page: Any, context: Any, base_url: str) -> None:
@@ -169,7 +180,7 @@ def test_installed_app_works_offline_after_one_visit(page: Any, context: Any, ba
     page.goto(f"{base_url}/tools/subsidy/")
     wait_ready(page)
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
-    page.wait_for_function(CACHED_RUNTIME, timeout=60_000)
+    wait_until(page, CACHED_RUNTIME, seconds=60)
     manifest = page.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())")
     assert manifest["display"] == "standalone"
     assert manifest["lang"] == "ja"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html as html_module
 import io
 import json
 import re
@@ -195,15 +196,53 @@ def test_tool_pages_start_python_early_and_content_pages_never_load_it(built_sit
     tool = (built_site / "tools" / "subsidy" / "index.html").read_text(encoding="utf-8")
     head = tool[: tool.index("</head>")]
     assert '<meta name="kz-runtime"' in head
-    assert '<script type="module" async src="../../runtime/app.mjs"></script>' in head
+    for module in ("pyscript/core.js", "app.mjs"):
+        assert f'<link rel="modulepreload" href="../../runtime/{module}">' in head
+    worker = re.search(r'<script type="py" worker name="kaizen" config="([^"]+)" src="([^"]+)">', head)
+    assert worker is not None
+    # the config is inline (no config file to wait for), with paths relative to the page
+    config = json.loads(html_module.unescape(worker.group(1)))
+    assert config["interpreter"] == "../../runtime/pyodide/pyodide.mjs"
+    assert list(config["files"].values()) == ["./*"]
+    assert re.fullmatch(r"[.][.]/[.][.]/runtime/kaizen-[0-9a-f]{12}[.]zip", next(iter(config["files"])))
+    assert f'<link rel="preload" href="{worker.group(2)}" as="fetch" crossorigin>' in head
+    # PyScript's page plugins are switched off before its module runs, first thing in the body
+    body = tool[tool.index("<body") :]
+    plugins = re.search(r"<py-config hidden>(.*?)</py-config>", body)
+    assert plugins is not None
+    assert "!error" in json.loads(plugins.group(1))["plugins"]
+    assert body.index("</py-config>") < body.index('src="../../runtime/pyscript/core.js"') < body.index("md-header")
+    # Material's bundle waits for Python's first result on tool pages only
+    assert re.search(r'<script type="text/plain" data-kz-later src="[^"]*bundle[.][0-9a-f]+[.]min[.]js">', body)
     for content in ("index.html", "vup/index.html", "kyogikai/zenkoku/index.html"):
         html = (built_site / content).read_text(encoding="utf-8")
         assert "pyodide" not in html, content
         assert "kz-runtime" not in html, content
         assert "pyscript" not in html, content
+        assert "data-kz-later" not in html, content
+        assert re.search(r'<script src="[^"]*bundle[.][0-9a-f]+[.]min[.]js">', html), content
 
 
 def test_search_separator_splits_japanese(built_site: Path) -> None:
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert index["config"]["lang"] == ["ja"]
     assert "\\u3040-\\u30ff" in index["config"]["separator"] or "\u3040-\u30ff" in index["config"]["separator"]
+
+
+def test_the_package_zip_carries_checked_bytecode_for_the_shipped_pyodide(built_site: Path) -> None:
+    """Each module has a checked-hash .pyc (PEP 552) made by Pyodide's own Python, and so has
+    PyScript's package: the browser imports without compiling, and a stale .pyc is never used."""
+    import zipfile
+
+    archive = next((built_site / "runtime").glob("kaizen-*.zip"))
+    with zipfile.ZipFile(archive) as bundle:
+        names = set(bundle.namelist())
+        sources = [n for n in names if n.endswith(".py")]
+        assert "kaizen_core/api.py" in sources
+        for source in sources:
+            folder, _, module = source.rpartition("/")
+            cached = f"{folder}/__pycache__/{module[:-3]}.cpython-314.pyc"
+            assert cached in names, source
+            flags = int.from_bytes(bundle.read(cached)[4:8], "little")
+            assert flags == 0b11, cached  # hash-based and checked
+        assert "pyscript/__pycache__/__init__.cpython-314.pyc" in names
