@@ -5,7 +5,11 @@ module worker running one kaizen_core call), the time from navigation to the fir
 (``performance.mark("kz-ready")``), cold (fresh profile) and warm (persistent profile, second
 visit). Reported as medians and as the ratio tool / baseline (goal ≤ 1.15). Also reported: whether
 the default result is in the HTML before Python starts (first paint), the 95th percentile of live
-recomputes (goal < 50 ms) and the longest main-thread task after load (goal ≤ 50 ms).
+recomputes (goal < 50 ms) and the longest main-thread task after load (goal ≤ 50 ms), counted
+until the page's background work is done (Material's bundle, the service worker's offline copy).
+The site is built with the tests' fixed 基準日 while Python answers as of today, so (except on that
+day) each tool replaces the example's result with its live one, as it does for any visitor after
+the day of the build: the heavier case.
 
     python bench/browser.py [--runs 3] [--site DIR] [--json results.json]
 
@@ -48,6 +52,13 @@ SETTLED = """async () => {
   }
   return false;
 }"""
+
+
+def wait_settled(page: Any, seconds: float = 120) -> None:
+    """Until the service worker has kept the runtime (at once on the bare page, which has none)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(SETTLED) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
 
 
 def ready_ms(page: Any) -> float:
@@ -111,15 +122,15 @@ def measure(browser_type: Any, url: str, mode: str, profile: Path | None) -> dic
             ready_ms(page)
             # A returning visitor comes back later: let the first visit's background work (the
             # service worker keeping the site and the runtime for offline use) finish first.
-            deadline = time.monotonic() + 120
-            while not page.evaluate(SETTLED) and time.monotonic() < deadline:
-                page.wait_for_timeout(250)
+            wait_settled(page)
             page.goto("about:blank")
         page.goto(url)
         result = {"ready_ms": ready_ms(page), **first_paint(page)}
         result["default_result_in_html"] = page.evaluate(
             "() => !!document.querySelector('#kz-results h2') || !!document.querySelector('#out')"
         )
+        # the tasks counted run until the page's background work (the offline copy) is done too
+        wait_settled(page)
         page.wait_for_timeout(300)
         result["longest_task_after_load_ms"] = longest_task_after_load(page)
         return result

@@ -52,9 +52,20 @@ function startWorker(info) {
   return workerPromise;
 }
 
-// Keep this tool usable offline (seminars without Wi-Fi): registered only after the first live
-// result so that installing the service worker (it copies the site's pages) never slows the start;
-// then it keeps the Python runtime that was just used (from the HTTP cache, no second download).
+// Keep this tool usable offline (seminars without Wi-Fi): the service worker copies the site's
+// pages when it is installed, then keeps the Python runtime that was just used (from the HTTP
+// cache, no second download). It is registered a few seconds after the first live result, once the
+// page is idle: at the first result itself, its start and its copying ran beside the result's
+// layout and Material's start, and on two cores that made tasks of 60-80 ms (bench/browser.py).
+const OFFLINE_COPY_DELAY_MS = 3000;
+
+function keepForOfflineLater() {
+  setTimeout(() => {
+    if ("requestIdleCallback" in window) requestIdleCallback(keepForOffline, { timeout: 5000 });
+    else keepForOffline();
+  }, OFFLINE_COPY_DELAY_MS);
+}
+
 async function keepForOffline() {
   if (!("serviceWorker" in navigator) || !location.protocol.startsWith("http")) return;
   try {
@@ -609,7 +620,7 @@ async function mount(root) {
     await compute(context, shared);
     performance.mark("kz-ready");
     document.body.dataset.kzReady = "1";
-    keepForOffline();
+    keepForOfflineLater();
   } catch (error) {
     setStatus(context, "計算の準備ができませんでした。ページを読み込み直してください。古いブラウザでは動かないことがあります。", "failed");
     root.dataset.kzError = String(error?.message ?? error);

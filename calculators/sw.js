@@ -44,18 +44,20 @@ self.addEventListener("message", (event) => {
   }
 });
 
-// Files of the Python runtime that never change under the same name within a build (the npm
-// packages' files, the wheels, and our package and worker, whose names carry their hash): once
-// kept, they are answered from the cache without asking the network, so a tool starts as fast as
-// the disk allows. A new build brings a new service worker and a new cache.
-const IMMUTABLE = /\/runtime\/(?:(?:pyodide|pyscript|wheels)\/|(?:kaizen|worker)-[0-9a-f]{12}\.(?:zip|py)$)/;
+// The Python runtime's files (the npm packages' files, the wheels, our package and worker). Online,
+// the network answers them, which means the browser's HTTP cache for a returning visitor: measured
+// with bench/browser.py, that starts Python as fast as a page without a service worker, while
+// answering from our copy first took 1.2-1.4 times as long. Our copy (kept once, see "message")
+// answers when the network fails. They are not copied again on every visit: their names do not
+// change within a build, and a new build brings a new service worker and a new cache.
+const RUNTIME_FILE = /\/runtime\/(?:(?:pyodide|pyscript|wheels)\/|(?:kaizen|worker)-[0-9a-f]{12}\.(?:zip|py)$)/;
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (IMMUTABLE.test(url.pathname)) {
-    event.respondWith(caches.match(request).then((cached) => cached ?? fetch(request)));
+  if (RUNTIME_FILE.test(url.pathname)) {
+    event.respondWith(fetch(request).catch(async () => (await caches.match(request)) ?? Response.error()));
     return;
   }
   event.respondWith(

@@ -20,8 +20,8 @@ function onPage() {
 
 // The installed app and offline use (seminars without Wi-Fi): a service worker, only over http(s).
 // It is registered once the page has loaded, so that its install (which copies the site's pages)
-// never competes with the page itself. Tool pages register it from app.mjs after their first live
-// result, and have it keep the Python runtime too.
+// never competes with the page itself. Tool pages register it from app.mjs a few seconds after
+// their first live result, and have it keep the Python runtime too.
 if ("serviceWorker" in navigator && location.protocol.startsWith("http") && !document.querySelector('meta[name="kz-runtime"]')) {
   const register = () =>
     navigator.serviceWorker.register(new URL("../sw.js", import.meta.url)).catch(() => {

@@ -70,6 +70,28 @@ def test_default_result_is_in_the_html_before_python(page: Any, base_url: str, t
     assert json.loads(page.text_content("#kz-result")) == cli(tool, default)
 
 
+def test_while_python_starts_the_page_says_so(page: Any, base_url: str) -> None:
+    """Python's start is held at its wasm: the status line and the buttons show meanwhile."""
+    held: list[Any] = []
+    page.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+    page.goto(f"{base_url}/tools/forecast/")
+    deadline = time.monotonic() + 60
+    while not held:
+        assert time.monotonic() < deadline, "Python's start never asked for its wasm"
+        page.wait_for_timeout(50)
+    status = page.locator("#kz-status")
+    assert status.is_visible()
+    assert "Python を起動中" in status.text_content()
+    assert page.locator("#kz-status .kz-spinner").is_visible()
+    assert page.locator("[data-kz-action=csv]").is_visible()
+    assert page.evaluate("document.body.dataset.kzReady") is None
+    for route in held:
+        route.continue_()
+    wait_ready(page)
+    assert status.text_content().strip().startswith("計算しました")
+    assert not page.locator("#kz-status .kz-spinner").is_visible()
+
+
 def test_subsidy_live_recompute_and_errors(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/tools/subsidy/")
     wait_ready(page)

@@ -212,8 +212,18 @@ def test_tool_pages_start_python_early_and_content_pages_never_load_it(built_sit
     assert plugins is not None
     assert "!error" in json.loads(plugins.group(1))["plugins"]
     assert body.index("</py-config>") < body.index('src="../../runtime/pyscript/core.js"') < body.index("md-header")
-    # Material's bundle waits for Python's first result on tool pages only
+    # Material's bundle waits for Python's first result on tool pages only; the marks it puts on
+    # <html> are there from the start (JS-only parts show at once), and no style depends on the
+    # focus-visible polyfill's marks, so setting them before the polyfill runs changes nothing seen
     assert re.search(r'<script type="text/plain" data-kz-later src="[^"]*bundle[.][0-9a-f]+[.]min[.]js">', body)
+    assert re.search(
+        r'<script>\s*document[.]documentElement[.]classList[.]replace[(]"no-js", "js"[)];'
+        r'\s*document[.]documentElement[.]classList[.]add[(]"js-focus-visible"[)];',
+        head,
+    )
+    styles = [path.read_text(encoding="utf-8") for path in (built_site / "assets").rglob("*.css")]
+    assert any(".md-header" in style for style in styles)
+    assert not any("js-focus-visible" in style for style in styles)
     for content in ("index.html", "vup/index.html", "kyogikai/zenkoku/index.html"):
         html = (built_site / content).read_text(encoding="utf-8")
         assert "pyodide" not in html, content
