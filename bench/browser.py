@@ -43,9 +43,9 @@ EDIT_FIELD = {
 }
 READY = "performance.getEntriesByName('kz-ready').length > 0"
 SETTLED = """async () => {
-  const registration = await navigator.serviceWorker?.getRegistration();
-  if (!registration) return true;  // the bare page has none
-  if (!registration.active) return false;
+  if (!document.querySelector('meta[name="kz-runtime"]')) return true;  // the bare page: no service worker
+  const registration = await navigator.serviceWorker.getRegistration();  // registered some seconds after the result
+  if (!registration?.active) return false;
   for (const name of await caches.keys()) {
     const urls = (await (await caches.open(name)).keys()).map((r) => r.url);
     if (urls.some((u) => u.endsWith("pyodide.asm.wasm"))) return true;

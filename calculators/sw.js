@@ -1,8 +1,8 @@
 // 経営改善計画策定支援ナビ — service worker (installed app and offline use at seminars).
 // The build fills VERSION, PRECACHE and RUNTIME (see hooks/kaizen_site.py). Pages and their
 // assets are cached on install; the Python runtime is cached once a tool page has used it.
-// Pages and other files go to the network first, so an online visitor always gets the current
-// site; without a network the cached copy answers. Nothing is ever sent anywhere by this file.
+// Every file goes to the network first, so an online visitor always gets the current site; the
+// copy answers when the network fails or is too slow. Nothing is ever sent anywhere by this file.
 const VERSION = "__VERSION__";
 const PRECACHE = __PRECACHE__;
 const RUNTIME = __RUNTIME__;
@@ -44,42 +44,55 @@ self.addEventListener("message", (event) => {
   }
 });
 
-// The Python runtime's files (the npm packages' files, the wheels, our package and worker). Online,
-// the network answers them, which means the browser's HTTP cache for a returning visitor: measured
-// with bench/browser.py, that starts Python as fast as a page without a service worker, while
-// answering from our copy first took 1.2-1.4 times as long. Our copy (kept once, see "message")
-// answers when the network fails. They are not copied again on every visit: their names do not
-// change within a build, and a new build brings a new service worker and a new cache.
+// The network first (which for a returning visitor means the browser's own HTTP cache); our copy
+// when the network fails, or has not begun to answer in time (a venue's weak Wi-Fi).
+// The Python runtime's files are not copied again on every visit: their names do not change within
+// a build (a new build brings a new service worker and new caches), and answering them from our
+// copy first was measured slower (bench/browser.py: 1.2-1.4 times the bare page on a second visit,
+// against about 1.0 through the HTTP cache).
 const RUNTIME_FILE = /\/runtime\/(?:(?:pyodide|pyscript|wheels)\/|(?:kaizen|worker)-[0-9a-f]{12}\.(?:zip|py)$)/;
+// How long the network may take to begin answering before our copy does: pages could have changed
+// since they were copied, the runtime's files cannot (same build), and Python's start waits on
+// several of them in turn.
+const PAGE_PATIENCE_MS = 3000;
+const RUNTIME_PATIENCE_MS = 1000;
+
+async function copyOf(request, { orHome = false } = {}) {
+  const cached = await caches.match(request, { ignoreSearch: true });
+  if (cached || !orHome || request.mode !== "navigate") return cached;
+  return caches.match(new URL("./", self.registration.scope).href); // offline: at least the home page
+}
+
+function offline() {
+  return new Response("オフラインのため表示できません。", {
+    status: 503,
+    headers: { "Content-Type": "text/plain; charset=utf-8" },
+  });
+}
+
+async function networkFirst(request, { keep, patienceMs }) {
+  const network = fetch(request).then((response) => {
+    if (keep && response.ok && response.type === "basic") {
+      const copy = response.clone();
+      caches.open(CACHE).then((cache) => cache.put(request, copy));
+    }
+    return response;
+  });
+  network.catch(() => {}); // when the copy has answered, a late network failure is no error
+  const patience = new Promise((resolve) => setTimeout(resolve, patienceMs, null));
+  try {
+    const response = await Promise.race([network, patience]);
+    if (response) return response;
+    return (await copyOf(request)) ?? (await network); // slow, and no copy: wait for the network
+  } catch {
+    return (await copyOf(request, { orHome: true })) ?? offline();
+  }
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (RUNTIME_FILE.test(url.pathname)) {
-    event.respondWith(fetch(request).catch(async () => (await caches.match(request)) ?? Response.error()));
-    return;
-  }
-  event.respondWith(
-    fetch(request)
-      .then((response) => {
-        if (response.ok && response.type === "basic") {
-          const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put(request, copy));
-        }
-        return response;
-      })
-      .catch(async () => {
-        const cached = await caches.match(request, { ignoreSearch: true });
-        if (cached) return cached;
-        if (request.mode === "navigate") {
-          const home = await caches.match(new URL("./", self.registration.scope).href);
-          if (home) return home;
-        }
-        return new Response("オフラインのため表示できません。", {
-          status: 503,
-          headers: { "Content-Type": "text/plain; charset=utf-8" },
-        });
-      }),
-  );
+  const runtime = RUNTIME_FILE.test(url.pathname);
+  event.respondWith(networkFirst(request, { keep: !runtime, patienceMs: runtime ? RUNTIME_PATIENCE_MS : PAGE_PATIENCE_MS }));
 });

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import base64
+import functools
+import importlib.util
 import json
 import re
 import subprocess
 import sys
+import threading
 import time
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +219,44 @@ def test_installed_app_works_offline_after_one_visit(page: Any, context: Any, ba
         assert "比較" in page.text_content("h1")
     finally:
         context.set_offline(False)
+
+
+def stalling_server(directory: Path, stall: threading.Event, release: threading.Event) -> ThreadingHTTPServer:
+    """The launcher's handler; once ``stall`` is set, runtime requests get no answer until ``release``."""
+    spec = importlib.util.spec_from_file_location("kz_launcher", ROOT / "launcher" / "serve.py")
+    assert spec is not None
+    assert spec.loader is not None
+    launcher = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(launcher)
+
+    class Stalling(launcher.Handler):  # type: ignore[name-defined,misc]
+        def do_GET(self) -> None:
+            if stall.is_set() and "/runtime/" in self.path:
+                release.wait(timeout=300)
+            super().do_GET()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Stalling, directory=str(directory)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_a_stalled_network_falls_back_to_the_kept_copy(page: Any, built_site: Path) -> None:
+    """A venue's weak Wi-Fi takes requests and never answers: after one visit Python still starts."""
+    stall, release = threading.Event(), threading.Event()
+    server = stalling_server(built_site, stall, release)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/tools/subsidy/"
+        page.goto(url)
+        wait_ready(page)
+        wait_until(page, CACHED_RUNTIME, seconds=60)
+        stall.set()
+        page.reload()
+        wait_ready(page, timeout=60_000)  # without the fallback: no answer until the server's 300 s
+        assert json.loads(page.text_content("#kz-result"))["subsidy_total"] == 250000
+    finally:
+        release.set()
+        server.shutdown()
 
 
 BAD_VALUES = [
