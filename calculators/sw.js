@@ -26,6 +26,8 @@ self.addEventListener("activate", (event) => {
     caches
       .keys()
       .then((names) => Promise.all(names.filter((name) => name.startsWith("kaizen-navi-") && !current.includes(name)).map((name) => caches.delete(name))))
+      // a page's request starts while this worker is still starting (a returning visitor's first page)
+      .then(() => self.registration.navigationPreload?.enable())
       .then(() => self.clients.claim()),
   );
 });
@@ -70,8 +72,8 @@ function offline() {
   });
 }
 
-async function networkFirst(request, { keep, patienceMs }) {
-  const network = fetch(request).then((response) => {
+async function networkFirst(request, { keep, patienceMs, preloaded = null }) {
+  const network = (preloaded ?? Promise.resolve(undefined)).then((early) => early ?? fetch(request)).then((response) => {
     if (keep && response.ok && response.type === "basic") {
       const copy = response.clone();
       caches.open(CACHE).then((cache) => cache.put(request, copy));
@@ -94,5 +96,11 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   const runtime = RUNTIME_FILE.test(url.pathname);
-  event.respondWith(networkFirst(request, { keep: !runtime, patienceMs: runtime ? RUNTIME_PATIENCE_MS : PAGE_PATIENCE_MS }));
+  event.respondWith(
+    networkFirst(request, {
+      keep: !runtime,
+      patienceMs: runtime ? RUNTIME_PATIENCE_MS : PAGE_PATIENCE_MS,
+      preloaded: request.mode === "navigate" ? event.preloadResponse : null,
+    }),
+  );
 });

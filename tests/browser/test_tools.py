@@ -207,6 +207,10 @@ def test_installed_app_works_offline_after_one_visit(page: Any, context: Any, ba
     wait_ready(page)
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
     wait_until(page, CACHED_RUNTIME, seconds=60)
+    # a returning visitor's page request does not wait for the service worker to start
+    assert page.evaluate("navigator.serviceWorker.ready.then((r) => r.navigationPreload.getState())")[
+        "enabled"
+    ]
     manifest = page.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())")
     assert manifest["display"] == "standalone"
     assert manifest["lang"] == "ja"
