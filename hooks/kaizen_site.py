@@ -28,10 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from macros import PageMacros, reference_date  # noqa: E402
+from macros import PageMacros  # noqa: E402
 from runtime import runtime_files  # noqa: E402
 from tools import batch_templates, render_batch, render_tool, script_json  # noqa: E402
 
+from calculators.html import japanese_partial_date  # noqa: E402
 from kaizen_core.directory import by_region, councils, tel_href  # noqa: E402
 from kaizen_core.params import ParameterStore, default_store  # noqa: E402
 from kaizen_core.request import today  # noqa: E402
@@ -81,7 +82,7 @@ class Site:
             return "出典：" + "、".join(parts)
 
         def as_of_text(text: str) -> str:
-            return reference_date(text) + "時点"
+            return japanese_partial_date(text) + "時点"
 
         return {"tel": tel_href, "sources": sources, "as_of_text": as_of_text}
 

@@ -134,7 +134,7 @@ class PageMacros:
     def ref(self, ref_id: str) -> str:
         reference = self.store.references[ref_id]
         title = html.escape(f"{reference.publisher}「{reference.title}」")
-        label = f"{title}（{html.escape(reference_date(reference.date))}）"
+        label = f"{title}（{html.escape(japanese_partial_date(reference.date))}）"
         if reference.url:
             return f'<a href="{html.escape(reference.url)}">{label}</a>'
         return label
@@ -242,7 +242,3 @@ def _display(unit: str, value: Any) -> str:
     if unit == "map":
         return "、".join(f"{k}: {v}" for k, v in value.items())
     return str(value)
-
-
-def reference_date(text: str) -> str:
-    return japanese_partial_date(text)
