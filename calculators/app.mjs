@@ -52,31 +52,6 @@ function startWorker(info) {
   return workerPromise;
 }
 
-// Keep this tool usable offline (seminars without Wi-Fi): the service worker copies the site's
-// pages when it is installed, then keeps the Python runtime that was just used (from the HTTP
-// cache, no second download). It is registered a few seconds after the first live result, once the
-// page is idle: at the first result itself, its start and its copying ran beside the result's
-// layout and Material's start, and on two cores that made tasks of 60-80 ms (bench/browser.py).
-const OFFLINE_COPY_DELAY_MS = 3000;
-
-function keepForOfflineLater() {
-  setTimeout(() => {
-    if ("requestIdleCallback" in window) requestIdleCallback(keepForOffline, { timeout: 5000 });
-    else keepForOffline();
-  }, OFFLINE_COPY_DELAY_MS);
-}
-
-async function keepForOffline() {
-  if (!("serviceWorker" in navigator) || !location.protocol.startsWith("http")) return;
-  try {
-    await navigator.serviceWorker.register(new URL("sw.js", SITE_ROOT));
-    const registration = await navigator.serviceWorker.ready;
-    registration.active?.postMessage({ type: "cache-runtime" });
-  } catch {
-    /* the tool works the same without it, only not offline */
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Requests <-> form. A field's name is its path in the request: "fees.plan", "loans[0].balance".
 
@@ -620,14 +595,14 @@ async function mount(root) {
     await compute(context, shared);
     performance.mark("kz-ready");
     document.body.dataset.kzReady = "1";
-    keepForOfflineLater();
   } catch (error) {
     setStatus(context, "計算の準備ができませんでした。ページを読み込み直してください。古いブラウザでは動かないことがあります。", "failed");
     root.dataset.kzError = String(error?.message ?? error);
   } finally {
     clearTimeout(slow);
     busy(root, false);
-    // The page's other scripts (Material's header and search) wait for this: see overrides/main.html.
+    // The page's other scripts wait for this: Material's header and search (overrides/main.html)
+    // and, after a successful start, the offline copy (docs/assets/site.js).
     document.dispatchEvent(new Event("kz:started"));
   }
 }

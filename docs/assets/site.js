@@ -18,17 +18,45 @@ function onPage() {
   enhanceCouncilSelect();
 }
 
-// The installed app and offline use (seminars without Wi-Fi): a service worker, only over http(s).
-// It is registered once the page has loaded, so that its install (which copies the site's pages)
-// never competes with the page itself. Tool pages register it from app.mjs a few seconds after
-// their first live result, and have it keep the Python runtime too.
-if ("serviceWorker" in navigator && location.protocol.startsWith("http") && !document.querySelector('meta[name="kz-runtime"]')) {
-  const register = () =>
-    navigator.serviceWorker.register(new URL("../sw.js", import.meta.url)).catch(() => {
+// The installed app and offline use (seminars without Wi-Fi): a service worker, only over http(s),
+// registered when it cannot compete with the page. On content pages that is once the page has
+// loaded (its install copies the site's pages). On tool pages it is a few seconds after Python's
+// first live result (app.mjs says so with "kz:started"), once idle: registered at the first result
+// itself, its start and copying ran beside the result's layout and Material's start, and on two
+// cores that made tasks of 60-80 ms (bench/browser.py). There it also keeps the Python runtime
+// that was just used (from the HTTP cache, no second download).
+const OFFLINE_COPY_DELAY_MS = 3000;
+
+function registerServiceWorker() {
+  return navigator.serviceWorker.register(new URL("../sw.js", import.meta.url));
+}
+
+async function keepToolForOffline() {
+  await registerServiceWorker();
+  const registration = await navigator.serviceWorker.ready;
+  registration.active?.postMessage({ type: "cache-runtime" });
+}
+
+if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
+  const quietly = (register) => () =>
+    register().catch(() => {
       /* the site works the same without it, only not offline */
     });
-  if (document.readyState === "complete") register();
-  else window.addEventListener("load", register, { once: true });
+  if (document.querySelector('meta[name="kz-runtime"]')) {
+    const keep = quietly(keepToolForOffline);
+    document.addEventListener(
+      "kz:started",
+      () => {
+        if (document.body.dataset.kzReady !== "1") return; // Python did not start: nothing to keep
+        setTimeout(() => ("requestIdleCallback" in window ? requestIdleCallback(keep, { timeout: 5000 }) : keep()), OFFLINE_COPY_DELAY_MS);
+      },
+      { once: true },
+    );
+  } else if (document.readyState === "complete") {
+    quietly(registerServiceWorker)();
+  } else {
+    window.addEventListener("load", quietly(registerServiceWorker), { once: true });
+  }
 }
 
 // Material exposes document$ (an observable of page loads, also after instant navigation).
