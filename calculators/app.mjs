@@ -25,23 +25,16 @@ function runtimeInfo() {
   return node ? JSON.parse(node.textContent) : null;
 }
 
-function startWorker(info) {
+// The worker tag, with its config, is in the <head> of every tool page (overrides/main.html; the
+// build fails if a page shows a tool without saying so in its front matter).
+function startWorker() {
   workerPromise ??= (async () => {
     const began = performance.now();
     performance.mark("kz-worker-start");
+    const tag = document.querySelector('script[type="py"][worker][name="kaizen"]');
+    if (!tag) throw new Error("this page has no Python worker tag");
     const { whenDefined } = await import(new URL("pyscript/core.js", RUNTIME).href);
     performance.mark("kz-pyscript-imported");
-    // Tool pages carry the worker tag in their <head>; elsewhere (or if it is missing) make one.
-    let tag = document.querySelector('script[type="py"][worker][name="kaizen"]');
-    if (!tag) {
-      tag = document.createElement("script");
-      tag.type = "py";
-      tag.setAttribute("worker", "");
-      tag.setAttribute("name", "kaizen");
-      tag.setAttribute("config", new URL(info.config, SITE_ROOT).href);
-      tag.src = new URL(info.worker, SITE_ROOT).href;
-      document.head.append(tag);
-    }
     await whenDefined("py");
     while (!tag.xworker) await sleep(10);
     performance.mark("kz-worker-created");
@@ -498,7 +491,7 @@ async function mountBatch(root) {
     busy(root, true);
     setStatus(context, "Python と表の処理の部品を準備しています（初回は十数秒かかります）…", "busy");
     try {
-      const { api } = await startWorker(info);
+      const { api } = await startWorker();
       setStatus(context, `「${file.name}」を判定しています…`, "busy");
       const answer = JSON.parse(await api.run_batch(file.name, new Uint8Array(await file.arrayBuffer()), wheels));
       if (answer.errors) {
@@ -588,7 +581,7 @@ async function mount(root) {
     }
   }, 15_000);
   try {
-    const { api, bootMs } = await startWorker(info);
+    const { api, bootMs } = await startWorker();
     context.api = api;
     root.dataset.kzBootMs = bootMs.toFixed(0);
     if (!root.isConnected) return;
@@ -610,7 +603,7 @@ async function mount(root) {
 // On a tool page the <head> says where the runtime is: start Python before the body has loaded.
 const early = document.querySelector('meta[name="kz-runtime"]');
 if (early && location.protocol !== "file:") {
-  startWorker(JSON.parse(early.content)).catch(() => {
+  startWorker().catch(() => {
     /* mount() reports the failure when it awaits the same promise */
   });
 }

@@ -14,11 +14,11 @@ from typing import Any
 
 from calculators.forms import TRI_OPTIONS, YEN_HELP, Field, Section, ToolForm, input_rows
 from calculators.html import (
+    as_of_text,
     esc,
     explanation,
     headline,
     inputs_summary,
-    japanese_partial_date,
     sources,
     verdict,
 )
@@ -341,10 +341,6 @@ def _ask_council(response: dict[str, Any]) -> str:
     )
 
 
-def _as_of_text(text: str) -> str:
-    return japanese_partial_date(text) + "時点"
-
-
 def _source_names(ids: list[str]) -> str:
     references = default_store().references
     names = []
@@ -371,7 +367,7 @@ def _council_card(council: dict[str, Any]) -> str:
         facts.append(("ウェブサイト", f'<a href="{esc(council["url"])}">{esc(shown)}</a>'))
     facts.append(("設置機関", esc(council["host"])))
     where = _source_names(council.get("sources", []))
-    facts.append(("情報の時点", esc(_as_of_text(council["as_of"]) + (f"（出典：{where}）" if where else ""))))
+    facts.append(("情報の時点", esc(as_of_text(council["as_of"]) + (f"（出典：{where}）" if where else ""))))
     rows = "".join(f"<div><dt>{label}</dt><dd>{value}</dd></div>" for label, value in facts)
     note = f'<p class="kz-council__note">{esc(council["notes"])}</p>' if council.get("notes") else ""
     region_page = "../../kyogikai/kinki/" if council.get("region") == "kinki" else "../../kyogikai/zenkoku/"

@@ -164,3 +164,8 @@ def japanese_partial_date(text: str) -> str:
     if len(parts) == 2:
         return f"{int(parts[0])}年{int(parts[1])}月"
     return f"{parts[0]}年"
+
+
+def as_of_text(text: str) -> str:
+    """A council entry's 情報の時点 (``2026-01`` → 2026年1月時点), the same on cards and in answers."""
+    return japanese_partial_date(text) + "時点"

@@ -32,7 +32,7 @@ from macros import PageMacros  # noqa: E402
 from runtime import runtime_files  # noqa: E402
 from tools import batch_templates, render_batch, render_tool, script_json  # noqa: E402
 
-from calculators.html import japanese_partial_date  # noqa: E402
+from calculators.html import as_of_text  # noqa: E402
 from kaizen_core.directory import by_region, councils, tel_href  # noqa: E402
 from kaizen_core.params import ParameterStore, default_store  # noqa: E402
 from kaizen_core.request import today  # noqa: E402
@@ -81,9 +81,6 @@ class Site:
                 parts.append(reference.short or f"{reference.publisher}「{reference.title}」")
             return "出典：" + "、".join(parts)
 
-        def as_of_text(text: str) -> str:
-            return japanese_partial_date(text) + "時点"
-
         return {"tel": tel_href, "sources": sources, "as_of_text": as_of_text}
 
     def council_cards(self, region: str) -> str:
@@ -125,10 +122,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     names.update(
         council_cards=SITE.council_cards,
         council_directory=SITE.council_directory,
-        tool=_tool,
-        batch_tool=lambda: _runtime_script(
-            render_batch(SITE.runtime["manifest"]["batch"]["available"], config["use_directory_urls"])
-        ),
+        tool=lambda name: _tool(name, page),
+        batch_tool=lambda: _batch_tool(page, config),
     )
     try:
         rendered = SITE.page_env.from_string(markdown).render(**names)
@@ -138,19 +133,32 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     return rendered + macros.sources_section()
 
 
-def _tool(name: str) -> str:
+def _tool(name: str, page: Any) -> str:
     """A tool page's form, default result and runtime facts (see calculators/templates/tool.html)."""
     assert SITE is not None
+    _require_tool_page(page, name)
     return _runtime_script(render_tool(name, SITE.as_of.isoformat()))
 
 
+def _batch_tool(page: Any, config: Any) -> str:
+    assert SITE is not None
+    _require_tool_page(page, "batch")
+    available = SITE.runtime["manifest"]["batch"]["available"]
+    return _runtime_script(render_batch(available, config["use_directory_urls"]))
+
+
+def _require_tool_page(page: Any, name: str) -> None:
+    """A tool needs ``kz_tool: <name>`` in its page's front matter: only then does the page's head
+    carry the Python worker and its config (overrides/main.html), the one place they are written."""
+    if page.meta.get("kz_tool") != name:
+        raise ValueError(f"this page shows the tool {name!r}: its front matter needs `kz_tool: {name}`")
+
+
 def _runtime_script(html: str) -> str:
-    """Appends the runtime facts app.mjs needs: where the worker, config and wheels are."""
+    """Appends the runtime facts app.mjs needs: the wheels, widgets and batch status."""
     assert SITE is not None
     manifest = SITE.runtime["manifest"]
     info = {
-        "config": f"runtime/{manifest['config']}",
-        "worker": f"runtime/{manifest['worker']}",
         "wheels": [f"runtime/{path}" for path in manifest["wheels"]],
         "widgets": manifest["widgets"],
         "batch": manifest["batch"],

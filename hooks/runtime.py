@@ -177,15 +177,8 @@ def runtime_files(config: Any) -> tuple[list[File], dict[str, Any]]:
     status = batch_status()
     for name in status["packages"] if status["available"] else []:
         add(f"pyodide/{name}", path=BUILD / "pyodide-packages" / name)
-    config_json = {
-        "interpreter": "./pyodide/pyodide.mjs",
-        "sync_main_only": True,
-        "files": {f"./{archive_name}": "./*"},
-    }
-    add("pyscript.json", content=json.dumps(config_json, indent=2))
     manifest = {
         "worker": worker_name,
-        "config": "pyscript.json",
         "wheels": [f"wheels/{w}" for w in wheels()],
         "batch": {"available": bool(status["available"]), "reason": status.get("reason", "")},
         "package": archive_name,
