@@ -600,7 +600,7 @@ async function mount(root) {
   }
 }
 
-// On a tool page the <head> says where the runtime is: start Python before the body has loaded.
+// A tool page marks itself in its <head> (meta kz-runtime): start Python before the body has loaded.
 const early = document.querySelector('meta[name="kz-runtime"]');
 if (early && location.protocol !== "file:") {
   startWorker().catch(() => {
