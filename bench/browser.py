@@ -3,7 +3,8 @@
 For each tool page and for the baseline (bench/bare: the same self-hosted Pyodide in a plain
 module worker running one kaizen_core call), the time from navigation to the first live result
 (``performance.mark("kz-ready")``), cold (fresh profile) and warm (persistent profile, visited
-before, browser started again). Reported as medians and as the ratio tool / baseline (goal ≤ 1.15).
+before, browser started again), in a browser that has finished starting (BROWSER_SETTLE_MS).
+Reported as medians and as the ratio tool / baseline (goal ≤ 1.15).
 On a shared two-core machine one load of the same page varies by ±15 %, more than the difference
 to be told; so each run loads the baseline before and after the tool pages, each tool page is
 divided by the mean of those two loads (a paired ratio: drift during the run hits both), and the
@@ -47,6 +48,13 @@ EDIT_FIELD = {
     "downturn": ("latest_month", None),
     "forecast": ("opening_balance", ["300万", "100万", "50万", "△20万", "500万"]),
 }
+# A browser that has just started is still busy with its own start for about half a second: Chromium
+# 156 builds its address-bar drop-down then (about 300 chrome:// modules in a renderer of its own),
+# even headless. On two cores that took CPU from the page under test and made cold loads slower by
+# an amount that varied from launch to launch. A visitor's browser is already running: each load
+# waits this long on a blank tab first. (Switching the drop-down off with --disable-features would
+# replace Playwright's own --disable-features list: Chromium keeps only the last one.)
+BROWSER_SETTLE_MS = 1500
 READY = "performance.getEntriesByName('kz-ready').length > 0"
 SETTLED = """async () => {
   if (!document.querySelector('meta[name="kz-runtime"]')) return true;  // the bare page: no service worker
@@ -145,6 +153,7 @@ def measure(browser_type: Any, url: str, mode: str, profile: Path | None) -> dic
     context.add_init_script(LONGTASKS)
     try:
         page = context.new_page()
+        page.wait_for_timeout(BROWSER_SETTLE_MS)
         page.goto(url)
         result = {"ready_ms": ready_ms(page), **first_paint(page)}
         result["default_result_in_html"] = page.evaluate(
