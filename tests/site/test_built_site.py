@@ -7,6 +7,7 @@ import html as html_module
 import io
 import json
 import re
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -242,8 +243,6 @@ def test_search_separator_splits_japanese(built_site: Path) -> None:
 def test_the_package_zip_carries_checked_bytecode_for_the_shipped_pyodide(built_site: Path) -> None:
     """Each module has a checked-hash .pyc (PEP 552) made by Pyodide's own Python, and so has
     PyScript's package: the browser imports without compiling, and a stale .pyc is never used."""
-    import zipfile
-
     archive = next((built_site / "runtime").glob("kaizen-*.zip"))
     with zipfile.ZipFile(archive) as bundle:
         names = set(bundle.namelist())
