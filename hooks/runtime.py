@@ -55,21 +55,33 @@ def package_files() -> dict[str, bytes]:
     return files
 
 
-def compiled_bytecode(sources: dict[str, bytes]) -> dict[str, bytes]:
-    """Bytecode of our modules and of PyScript's own package, compiled by the Pyodide we ship.
+def compiled_bytecode(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Bytecode for our modules, PyScript's package and the standard-library modules the worker
+    loads after Pyodide has started (with their sources), compiled by the Pyodide we ship.
 
     Pyodide compiles every module on each import in the visitor's browser (its standard library
     holds sources only and it never writes bytecode); these checked-hash .pyc files (PEP 552) let
-    it skip that for our code, and Python falls back to the source if one ever differs from it.
+    it skip that, and Python falls back to the source if one ever differs from it. The worker's
+    standard-library needs are found by importing what it imports and answering each tool's
+    default example (scripts/pyodide_compile.py says why the copies are shipped).
     Made by scripts/pyodide_compile.mjs with Node, cached in build/ by the inputs' hash.
     """
     script = ROOT / "scripts" / "pyodide_compile.mjs"
+    examples = sorted((ROOT / "calculators" / "examples").glob("*.json"))
     payload = json.dumps(
-        {"sources": {path: text.decode("utf-8") for path, text in sources.items()}, "pyscript": True},
+        {
+            "sources": {path: data.decode("utf-8") for path, data in files.items()},
+            "pyscript": True,
+            "imports": ["calculators.worker", *(f"calculators.{path.stem}" for path in examples)],
+            "calls": [
+                ["calculators.worker", "compute", [path.stem, path.read_text(encoding="utf-8")]]
+                for path in examples
+            ],
+        },
         sort_keys=True,
         ensure_ascii=False,
     ).encode("utf-8")
-    key = hashlib.sha256(payload + script.read_bytes())
+    key = hashlib.sha256(payload + script.read_bytes() + script.with_suffix(".py").read_bytes())
     for package in ("pyodide", "@pyscript/core"):
         key.update(_npm(NODE / package / "package.json").read_bytes())
     cache_dir = BUILD / "pyc-cache"
@@ -89,7 +101,9 @@ def compiled_bytecode(sources: dict[str, bytes]) -> dict[str, bytes]:
             old.unlink()
         cache.write_bytes(result.stdout)
     compiled = json.loads(cache.read_text(encoding="utf-8"))
-    return {path: base64.b64decode(data) for path, data in compiled["pyc"].items()}
+    members = {path: base64.b64decode(data) for path, data in compiled["pyc"].items()}
+    members |= {path: text.encode("utf-8") for path, text in compiled["stdlib"].items()}
+    return members
 
 
 def package_zip() -> bytes:
@@ -99,7 +113,7 @@ def package_zip() -> bytes:
     PyScript's package (``pyscript/__pycache__``) before PyScript writes that package's sources.
     """
     sources = package_files()
-    members = sources | compiled_bytecode({p: t for p, t in sources.items() if p.endswith(".py")})
+    members = sources | compiled_bytecode(sources)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in sorted(members.items()):

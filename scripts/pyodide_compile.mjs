@@ -2,15 +2,23 @@
 // browser imports them without compiling: Pyodide's own standard library holds sources only and
 // never writes bytecode, so every import in a visitor's browser would otherwise compile again.
 //
-//   node scripts/pyodide_compile.mjs < {"sources": {"kaizen_core/api.py": "<text>", ...}, "pyscript": true}
-//   > {"cache_tag": "cpython-314", "python": "3.14.2", "pyc": {"kaizen_core/__pycache__/api.cpython-314.pyc": "<base64>"}}
+//   node scripts/pyodide_compile.mjs < {"sources": {"kaizen_core/api.py": "<text>", ...}, "pyscript": true,
+//                                       "imports": [module, ...], "calls": [[module, function, [args]], ...]}
+//   > {"cache_tag": "cpython-314", "python": "3.14.2",
+//      "pyc": {"kaizen_core/__pycache__/api.cpython-314.pyc": "<base64>", ...},
+//      "stdlib": {"fractions.py": "<text>", ...}}
 //
 // With "pyscript": true it also compiles PyScript's own Python package, exactly the text that
 // @pyscript/core writes into the worker's file system (./pyscript/*.py) before it runs our code.
+// The Python side (scripts/pyodide_compile.py) also finds the standard-library modules that the
+// worker loads after Pyodide has started, and compiles those too (see there).
+//
+// "sources" may hold data files too (kaizen_core's TOML): they are written beside the modules, so
+// that the imports and calls run as in the worker; only .py files are compiled.
 //
 // The .pyc files are "checked-hash" ones (PEP 552): Python hashes the source next to each of them
 // on import and compiles the source instead when it differs, so a stale file can never run.
-// Called by hooks/runtime.py at build time; the result is cached in build/ by the sources' hash.
+// Called by hooks/runtime.py at build time; the result is cached in build/ by the inputs' hash.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -30,33 +38,5 @@ if (input.pyscript) {
   walk(tree, "");
 }
 const pyodide = await loadPyodide({ indexURL: `${root}node_modules/pyodide/`, stdout: () => {}, stderr: () => {} });
-pyodide.globals.set("sources_json", JSON.stringify(sources));
-const output = pyodide.runPython(`
-import base64, importlib.util, json, os, py_compile, sys
-
-sources = json.loads(sources_json)
-compiled = {}
-os.makedirs("/tmp/kz-src", exist_ok=True)
-for relative, text in sorted(sources.items()):
-    source = os.path.join("/tmp/kz-src", relative)
-    os.makedirs(os.path.dirname(source), exist_ok=True)
-    with open(source, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    cached = importlib.util.cache_from_source(relative)  # pkg/__pycache__/mod.cpython-3XX.pyc
-    target = os.path.join("/tmp/kz-out", cached)
-    py_compile.compile(
-        source,
-        cfile=target,
-        dfile=relative,
-        doraise=True,
-        invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
-    )
-    with open(target, "rb") as handle:
-        compiled[cached] = base64.b64encode(handle.read()).decode()
-json.dumps({
-    "cache_tag": sys.implementation.cache_tag,
-    "python": ".".join(map(str, sys.version_info[:3])),
-    "pyc": compiled,
-})
-`);
-process.stdout.write(output);
+pyodide.globals.set("input_json", JSON.stringify({ ...input, sources }));
+process.stdout.write(pyodide.runPython(readFileSync(`${root}scripts/pyodide_compile.py`, "utf8")));

@@ -250,8 +250,28 @@ def test_the_package_zip_carries_checked_bytecode_for_the_shipped_pyodide(built_
         assert "kaizen_core/api.py" in sources
         for source in sources:
             folder, _, module = source.rpartition("/")
-            cached = f"{folder}/__pycache__/{module[:-3]}.cpython-314.pyc"
+            cached = f"{folder}/__pycache__/{module[:-3]}.cpython-314.pyc".lstrip("/")
             assert cached in names, source
             flags = int.from_bytes(bundle.read(cached)[4:8], "little")
             assert flags == 0b11, cached  # hash-based and checked
         assert "pyscript/__pycache__/__init__.cpython-314.pyc" in names
+
+
+def test_standard_library_copies_are_pyodides_own_whole_modules(built_site: Path) -> None:
+    """The standard-library modules the worker loads after Pyodide starts travel in the zip with
+    their bytecode (Pyodide's stdlib has none): byte for byte Pyodide's sources, whole packages,
+    and nothing that Pyodide has already loaded by the time the worker runs (such copies are dead)."""
+    archive = next((built_site / "runtime").glob("kaizen-*.zip"))
+    stdlib_zip = built_site / "runtime" / "pyodide" / "python_stdlib.zip"
+    with zipfile.ZipFile(archive) as bundle, zipfile.ZipFile(stdlib_zip) as stdlib:
+        ours = {n for n in bundle.namelist() if n.endswith(".py")}
+        copies = {n for n in ours if n.split("/")[0] not in ("kaizen_core", "calculators", "pyscript")}
+        # PyScript's package imports html (html.entities is the costly part); params are TOML.
+        assert {"html/__init__.py", "html/entities.py", "tomllib/_parser.py", "fractions.py"} <= copies
+        for name in copies:
+            assert bundle.read(name) == stdlib.read(name), name
+        for package in {name.split("/")[0] for name in copies if "/" in name}:
+            whole = {n for n in stdlib.namelist() if n.startswith(package + "/") and n.endswith(".py")}
+            assert whole <= copies, package
+        # Loaded while Pyodide starts (asyncio, json, re, ...): a copy of these would never be used.
+        assert not copies & {"json/__init__.py", "re/__init__.py", "asyncio/__init__.py", "inspect.py"}
