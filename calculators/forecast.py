@@ -40,7 +40,7 @@ class Indexed(Dynamic):
     """A :class:`Dynamic` whose first group is a list index, shown counting from 1 (loans[0] → 1)."""
 
     def match(self, name: str) -> str | None:
-        found = re.fullmatch(self.pattern, name)
+        found = self.regex.fullmatch(name)
         if not found:
             return None
         index, *rest = found.groups()

@@ -12,6 +12,7 @@ import itertools
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -63,8 +64,12 @@ class Dynamic:
     kind: str
     label: str
 
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern)
+
     def match(self, name: str) -> str | None:
-        found = re.fullmatch(self.pattern, name)
+        found = self.regex.fullmatch(name)
         return self.label.format(*found.groups()) if found else None
 
 
@@ -78,11 +83,20 @@ class ToolForm:
     def fields(self) -> list[Field]:
         return [f for section in self.sections for f in section.fields]
 
-    def describe(self, name: str) -> tuple[str, str] | None:
-        """(label, kind) of a request path, for fixed fields and widget-made ones alike."""
+    @cached_property
+    def _described(self) -> dict[str, tuple[str, str]]:
+        described: dict[str, tuple[str, str]] = {}
         for item in self.fields():
-            if item.name == name:
-                return item.label, item.kind
+            described.setdefault(item.name, (item.label, item.kind))
+        return described
+
+    def describe(self, name: str) -> tuple[str, str] | None:
+        """(label, kind) of a request path, for fixed fields and widget-made ones alike.
+
+        Asked once per filled input on every recompute (the 資金繰り表 has over a hundred), so the
+        fixed fields are looked up in a table rather than searched."""
+        if name in self._described:
+            return self._described[name]
         for rule in self.dynamic:
             label = rule.match(name)
             if label is not None:
