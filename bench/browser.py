@@ -3,7 +3,8 @@
 For each tool page and for the baseline (bench/bare: the same self-hosted Pyodide in a plain
 module worker running one kaizen_core call), the time from navigation to the first live result
 (``performance.mark("kz-ready")``), cold (fresh profile) and warm (persistent profile, visited
-before, browser started again), in a browser that has finished starting (BROWSER_SETTLE_MS).
+before, browser started again), in a browser that has finished starting (BROWSER_SETTLE_MS) and
+with no disk writes of earlier loads pending.
 Reported as medians and as the ratio tool / baseline (goal ≤ 1.15).
 On a shared two-core machine one load of the same page varies by ±15 %, more than the difference
 to be told; so each run loads the baseline before and after the tool pages, each tool page is
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -144,6 +146,11 @@ def measure(browser_type: Any, url: str, mode: str, profile: Path | None) -> dic
     if mode == "warm":
         assert profile is not None
         first_visit(browser_type, url, profile)
+    # Earlier loads leave their caches' disk writes pending (about 20 MB after the bare page's first
+    # visit, 60 MB after a tool page's, with its offline copy); the kernel writes them out about 30 s
+    # later, in the middle of some other load. A returning visitor's were written long ago.
+    os.sync()
+    if mode == "warm":
         context = browser_type.launch_persistent_context(
             str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
