@@ -109,8 +109,10 @@ def compiled_bytecode(files: dict[str, bytes]) -> dict[str, bytes]:
 def package_zip() -> bytes:
     """Our packages (sources as tested) with their bytecode for the shipped Pyodide, as one zip.
 
-    It is unpacked into the worker's working directory, which also receives the bytecode of
-    PyScript's package (``pyscript/__pycache__``) before PyScript writes that package's sources.
+    It is unpacked into the worker's working directory, the first entry of ``sys.path``. It also
+    holds the bytecode of PyScript's package (``pyscript/__pycache__``, there before PyScript
+    writes that package's sources) and the standard-library modules the worker needs after Pyodide
+    has started, with their bytecode (see ``compiled_bytecode``).
     """
     sources = package_files()
     members = sources | compiled_bytecode(sources)

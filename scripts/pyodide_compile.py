@@ -7,7 +7,7 @@ and its standard library (``python314.zip``) holds sources only. So this script 
 * the standard-library modules that the worker imports after Pyodide has started (found by
   importing what the worker imports, as the worker does), as their unchanged sources plus
   checked-hash .pyc files. ``html`` (PyScript's package imports it; ``html.entities`` is one large
-  table), ``tomllib`` and ``fractions`` alone took about 100 ms to compile in the worker. The zip
+  table), ``tomllib`` and ``fractions`` took about 100 ms to compile (this Pyodide under Node). The zip
   unpacks them into the worker's working directory, the first entry of ``sys.path``, so Python
   finds these copies before the zip. A whole package is copied, never part of one, so every
   submodule stays importable.
@@ -20,23 +20,22 @@ Input: the global ``input_json``, ``{"sources": {path: text}, "imports": [module
 ``cache_tag``, ``python``, ``pyc`` (path: base64) and ``stdlib`` (path: source text).
 """
 
+import ast
+import base64
+import importlib
+import importlib.util
+import json
+import os
+import py_compile
 import sys
+import zipfile
 
-BOOTED = set(sys.modules)  # before this script imports anything: what Pyodide itself loads to start
-
-import ast  # noqa: E402
-import base64  # noqa: E402
-import importlib  # noqa: E402
-import importlib.util  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import py_compile  # noqa: E402
-import zipfile  # noqa: E402
-
+# What Pyodide loads to start, plus this script's own tools: a copy of any of these would never be
+# used (the module is loaded before the zip is unpacked), and the tools say nothing of the worker.
+ALREADY_LOADED = set(sys.modules)
 request = json.loads(input_json)  # type: ignore[name-defined]  # noqa: F821 (set by the .mjs)
 SOURCES = "/tmp/kz-src"
 STDLIB_ZIP = next(entry for entry in sys.path if entry.endswith(".zip"))
-TOOLING = set(sys.modules)  # this script's own imports: not evidence of what the worker needs
 
 
 def write(relative: str, text: str) -> str:
@@ -92,10 +91,10 @@ for module, function, args in request.get("calls", []):
     getattr(importlib.import_module(module), function)(*args)
 
 stdlib: dict[str, str] = {}
-seen_before = {name.partition(".")[0] for name in BOOTED | TOOLING}
+loaded_before = {name.partition(".")[0] for name in ALREADY_LOADED}
 with zipfile.ZipFile(STDLIB_ZIP) as archive:
     members = archive.namelist()
-    for top in sorted({name.partition(".")[0] for name in set(sys.modules) - TOOLING} - seen_before):
+    for top in sorted({name.partition(".")[0] for name in sys.modules} - loaded_before):
         spec = sys.modules[top].__spec__
         if spec is None or not (spec.origin or "").startswith(STDLIB_ZIP + "/"):
             continue  # built in, an extension module, or ours
