@@ -120,6 +120,16 @@ def recompute_p95(page: Any, tool: str, rounds: int = 8) -> float | None:
     return timings[int(0.95 * (len(timings) - 1))]
 
 
+def flush_disk_writes() -> None:
+    """Write out what earlier loads left pending before the next one starts.
+
+    A first visit leaves its caches' writes pending (about 20 MB after the bare page, 60 MB after a
+    tool page with its offline copy); the kernel writes them out about 30 s later, in the middle of
+    some other load. A returning visitor's were written long ago.
+    """
+    os.sync()
+
+
 def first_visit(browser_type: Any, url: str, profile: Path) -> None:
     """A visit in a persistent profile, left once its background work (the offline copy) is done."""
     context = browser_type.launch_persistent_context(
@@ -146,15 +156,12 @@ def measure(browser_type: Any, url: str, mode: str, profile: Path | None) -> dic
     if mode == "warm":
         assert profile is not None
         first_visit(browser_type, url, profile)
-    # Earlier loads leave their caches' disk writes pending (about 20 MB after the bare page's first
-    # visit, 60 MB after a tool page's, with its offline copy); the kernel writes them out about 30 s
-    # later, in the middle of some other load. A returning visitor's were written long ago.
-    os.sync()
-    if mode == "warm":
+        flush_disk_writes()
         context = browser_type.launch_persistent_context(
             str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
     else:
+        flush_disk_writes()
         browser = browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context()
     context.add_init_script(LONGTASKS)
