@@ -20,6 +20,8 @@ from typing import Any
 
 from mkdocs.structure.files import File
 
+from calculators.forms import TOOLS, form_for
+
 ROOT = Path(__file__).resolve().parents[1]
 NODE = ROOT / "node_modules"
 BUILD = ROOT / "build"
@@ -67,15 +69,14 @@ def compiled_bytecode(files: dict[str, bytes]) -> dict[str, bytes]:
     Made by scripts/pyodide_compile.mjs with Node, cached in build/ by the inputs' hash.
     """
     script = ROOT / "scripts" / "pyodide_compile.mjs"
-    examples = sorted((ROOT / "calculators" / "examples").glob("*.json"))
     payload = json.dumps(
         {
             "sources": {path: data.decode("utf-8") for path, data in files.items()},
             "pyscript": True,
-            "imports": ["calculators.worker", *(f"calculators.{path.stem}" for path in examples)],
+            "imports": ["calculators.worker", *(f"calculators.{tool}" for tool in TOOLS)],
             "calls": [
-                ["calculators.worker", "compute", [path.stem, path.read_text(encoding="utf-8")]]
-                for path in examples
+                ["calculators.worker", "compute", [tool, json.dumps(form_for(tool).default_request())]]
+                for tool in TOOLS
             ],
         },
         sort_keys=True,
