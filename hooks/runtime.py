@@ -10,6 +10,7 @@ import base64
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -33,6 +34,8 @@ PYODIDE_FILES = (
     "python_stdlib.zip",
     "pyodide-lock.json",
 )
+# PyScript's `interpreter`: Pyodide started from the build's memory snapshot (calculators/boot.mjs).
+BOOT = "kaizen-boot.mjs"
 PACKAGES = ("kaizen_core", "calculators")
 # Fixed timestamp: the zip (and so its hash in the file name) changes only when the code changes.
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
@@ -57,15 +60,48 @@ def package_files() -> dict[str, bytes]:
     return files
 
 
-def compiled_bytecode(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Bytecode for our modules, PyScript's package and the standard-library modules the worker
-    loads after Pyodide has started (with their sources), compiled by the Pyodide we ship.
+def _run_node(script: Path, payload: bytes, cache: Path, what: str, **env: str) -> bytes:
+    """The output of one of scripts/*.mjs for this input, kept in build/ under the inputs' hash."""
+    if not cache.exists():
+        node = shutil.which("node")
+        if node is None:
+            raise RuntimeMissing("Node.js is missing: it runs npm and prepares the browser's Python.")
+        result = subprocess.run(
+            [node, str(script)],
+            input=payload,
+            capture_output=True,
+            check=False,
+            timeout=600,
+            env={**os.environ, **env},
+        )
+        if result.returncode != 0:
+            detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
+            raise RuntimeMissing(f"{what} with Pyodide failed:\n" + "\n".join(detail))
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        for old in cache.parent.glob(f"*{cache.suffix}"):
+            old.unlink()
+        cache.write_bytes(result.stdout)
+    return cache.read_bytes()
 
-    Pyodide compiles every module on each import in the visitor's browser (its standard library
-    holds sources only and it never writes bytecode); these checked-hash .pyc files (PEP 552) let
-    it skip that, and Python falls back to the source if one ever differs from it. The worker's
-    standard-library needs are found by importing what it imports and answering each tool's
-    default example (scripts/pyodide_compile.py says why the copies are shipped).
+
+def _inputs_key(payload: bytes, *scripts: Path) -> str:
+    key = hashlib.sha256(payload)
+    for script in scripts:
+        key.update(script.read_bytes())
+    for package in ("pyodide", "@pyscript/core"):
+        key.update(_npm(NODE / package / "package.json").read_bytes())
+    return key.hexdigest()[:16]
+
+
+def compiled_python(files: dict[str, bytes]) -> dict[str, Any]:
+    """Bytecode for our modules and PyScript's package, compiled by the Pyodide we ship, and the
+    names of the standard-library modules the worker loads after Pyodide has started.
+
+    Pyodide compiles every module on each import in the visitor's browser (it never writes
+    bytecode); these checked-hash .pyc files (PEP 552) let it skip that, and Python falls back to
+    the source if one ever differs from it. The standard-library modules are found by importing
+    what the worker imports and answering each tool's default example; the memory snapshot has
+    them imported already (``memory_snapshot``).
     Made by scripts/pyodide_compile.mjs with Node, cached in build/ by the inputs' hash.
     """
     script = ROOT / "scripts" / "pyodide_compile.mjs"
@@ -82,41 +118,32 @@ def compiled_bytecode(files: dict[str, bytes]) -> dict[str, bytes]:
         sort_keys=True,
         ensure_ascii=False,
     ).encode("utf-8")
-    key = hashlib.sha256(payload + script.read_bytes() + script.with_suffix(".py").read_bytes())
-    for package in ("pyodide", "@pyscript/core"):
-        key.update(_npm(NODE / package / "package.json").read_bytes())
-    cache_dir = BUILD / "pyc-cache"
-    cache = cache_dir / f"{key.hexdigest()[:16]}.json"
-    if not cache.exists():
-        node = shutil.which("node")
-        if node is None:
-            raise RuntimeMissing("Node.js is missing: it runs npm and compiles the browser's bytecode.")
-        result = subprocess.run(
-            [node, str(script)], input=payload, capture_output=True, check=False, timeout=600
-        )
-        if result.returncode != 0:
-            detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
-            raise RuntimeMissing("compiling bytecode with Pyodide failed:\n" + "\n".join(detail))
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        for old in cache_dir.glob("*.json"):
-            old.unlink()
-        cache.write_bytes(result.stdout)
-    compiled = json.loads(cache.read_text(encoding="utf-8"))
-    members = {path: base64.b64decode(data) for path, data in compiled["pyc"].items()}
-    members |= {path: text.encode("utf-8") for path, text in compiled["stdlib"].items()}
-    return members
+    cache = BUILD / "pyc-cache" / f"{_inputs_key(payload, script, script.with_suffix('.py'))}.json"
+    compiled: dict[str, Any] = json.loads(_run_node(script, payload, cache, "compiling bytecode"))
+    return compiled
 
 
-def package_zip() -> bytes:
+def memory_snapshot(modules: list[str]) -> bytes:
+    """Pyodide's memory right after its start, with these standard-library modules imported (gzip).
+
+    The tool pages restore it instead of starting Python (calculators/boot.mjs says what that
+    saves and how a page falls back). Made by scripts/pyodide_snapshot.mjs, in Japan's time zone
+    (a snapshot keeps what Python computed at start), cached in build/ by the inputs' hash.
+    """
+    script = ROOT / "scripts" / "pyodide_snapshot.mjs"
+    payload = json.dumps({"modules": modules}).encode("utf-8")
+    cache = BUILD / "snapshot-cache" / f"{_inputs_key(payload, script)}.gz"
+    return _run_node(script, payload, cache, "making the memory snapshot", TZ="Asia/Tokyo")
+
+
+def package_zip(compiled: dict[str, Any]) -> bytes:
     """Our packages (sources as tested) with their bytecode for the shipped Pyodide, as one zip.
 
     It is unpacked into the worker's working directory, the first entry of ``sys.path``. It also
     holds the bytecode of PyScript's package (``pyscript/__pycache__``, there before PyScript
-    writes that package's sources) and the standard-library modules the worker needs after Pyodide
-    has started, with their bytecode (see ``compiled_bytecode``).
+    writes that package's sources); see ``compiled_python``.
     """
-    sources = package_files()
-    members = sources | compiled_bytecode(sources)
+    members = package_files() | {path: base64.b64decode(data) for path, data in compiled["pyc"].items()}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in sorted(members.items()):
@@ -174,12 +201,18 @@ def runtime_files(config: Any) -> tuple[list[File], dict[str, Any]]:
     # Material's offline build (file://) runs its search in an iframe; this is the shim it needs,
     # served from here instead of unpkg.com.
     add("iframe-worker/shim.js", path=_npm(NODE / "iframe-worker" / "shim" / "index.js"))
-    archive = package_zip()
+    compiled = compiled_python(package_files())
+    archive = package_zip(compiled)
     archive_name = f"kaizen-{hashlib.sha256(archive).hexdigest()[:12]}.zip"
     add(archive_name, content=archive)
     worker = (ROOT / "calculators" / "worker.py").read_bytes()
     worker_name = f"worker-{hashlib.sha256(worker).hexdigest()[:12]}.py"
     add(worker_name, content=worker)
+    snapshot = memory_snapshot(compiled["modules"])
+    snapshot_name = f"snapshot-{hashlib.sha256(snapshot).hexdigest()[:12]}.bin"
+    add(f"pyodide/{snapshot_name}", content=snapshot)
+    boot = (ROOT / "calculators" / "boot.mjs").read_text(encoding="utf-8")
+    add(f"pyodide/{BOOT}", content=boot.replace("__SNAPSHOT__", snapshot_name))
     add("app.mjs", path=ROOT / "calculators" / "app.mjs")
     widgets = sorted(path.stem for path in (ROOT / "calculators" / "widgets").glob("*.mjs"))
     for name in widgets:
@@ -199,6 +232,8 @@ def runtime_files(config: Any) -> tuple[list[File], dict[str, Any]]:
         "wheels": [f"wheels/{w}" for w in wheels()],
         "batch": {"available": bool(status["available"]), "reason": status.get("reason", "")},
         "package": archive_name,
+        "snapshot": f"pyodide/{snapshot_name}",
+        "boot": f"pyodide/{BOOT}",
         "widgets": widgets,
     }
     add("manifest.json", content=json.dumps(manifest, indent=2))

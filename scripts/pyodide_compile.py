@@ -1,23 +1,21 @@
 """Bytecode for the browser, made inside the very Pyodide the site ships (run by pyodide_compile.mjs).
 
-Pyodide compiles every module on each import in the visitor's browser: it never writes bytecode,
-and its standard library (``python314.zip``) holds sources only. So this script returns
+Pyodide compiles every module on each import in the visitor's browser: it never writes bytecode.
+So this script returns
 
-* checked-hash .pyc files (PEP 552) for our packages and for PyScript's own package, and
-* the standard-library modules that the worker imports after Pyodide has started (found by
-  importing what the worker imports, as the worker does), as their unchanged sources plus
-  checked-hash .pyc files. ``html`` (PyScript's package imports it; ``html.entities`` is one large
-  table), ``tomllib`` and ``fractions`` took about 100 ms to compile (this Pyodide under Node). The zip
-  unpacks them into the worker's working directory, the first entry of ``sys.path``, so Python
-  finds these copies before the zip. A whole package is copied, never part of one, so every
-  submodule stays importable.
-
-A checked-hash .pyc is used only while it matches the source beside it (Python hashes the source on
-import and compiles it instead when they differ), so a stale file can never run.
+* checked-hash .pyc files (PEP 552) for our packages and for PyScript's own package: a .pyc is used
+  only while it matches the source beside it (Python hashes the source on import and compiles it
+  instead when they differ), so a stale file can never run; and
+* the names of the standard-library modules that the worker loads after Pyodide has started
+  (submodules and built-in ones included), found by importing what the worker imports and running
+  what it runs. The build imports them into the memory snapshot the tool pages start from
+  (scripts/pyodide_snapshot.mjs): restored, a visitor's Python has them loaded already. (Before the
+  snapshot, the zip carried copies of them with bytecode: ``html``, ``tomllib`` and ``fractions`` took
+  about 100 ms to compile. Only a page that falls back to a normal start compiles them now.)
 
 Input: the global ``input_json``, ``{"sources": {path: text}, "imports": [module, ...],
 "calls": [[module, function, [args...]], ...]}``. Output (the script's value): JSON with
-``cache_tag``, ``python``, ``pyc`` (path: base64) and ``stdlib`` (path: source text).
+``cache_tag``, ``python``, ``pyc`` (path: base64) and ``modules``.
 """
 
 import ast
@@ -28,14 +26,12 @@ import json
 import os
 import py_compile
 import sys
-import zipfile
 
-# What Pyodide loads to start, plus this script's own tools: a copy of any of these would never be
-# used (the module is loaded before the zip is unpacked), and the tools say nothing of the worker.
+# What Pyodide loads to start, plus this script's own tools (of those, only py_compile is not loaded
+# at start): the snapshot holds them anyway, and the tools say nothing of the worker.
 ALREADY_LOADED = set(sys.modules)
 request = json.loads(input_json)  # type: ignore[name-defined]  # noqa: F821 (set by the .mjs)
 SOURCES = "/tmp/kz-src"
-STDLIB_ZIP = next(entry for entry in sys.path if entry.endswith(".zip"))
 
 
 def write(relative: str, text: str) -> str:
@@ -89,30 +85,15 @@ for name in request.get("imports", []):
     importlib.import_module(name)
 for module, function, args in request.get("calls", []):
     getattr(importlib.import_module(module), function)(*args)
-
-stdlib: dict[str, str] = {}
-loaded_before = {name.partition(".")[0] for name in ALREADY_LOADED}
-with zipfile.ZipFile(STDLIB_ZIP) as archive:
-    members = archive.namelist()
-    for top in sorted({name.partition(".")[0] for name in sys.modules} - loaded_before):
-        spec = sys.modules[top].__spec__
-        if spec is None or not (spec.origin or "").startswith(STDLIB_ZIP + "/"):
-            continue  # built in, an extension module, or ours
-        if spec.submodule_search_locations is not None:
-            wanted = [m for m in members if m.startswith(top + "/") and m.endswith(".py")]
-        else:
-            wanted = [top + ".py"]
-        for relative in wanted:
-            text = archive.read(relative).decode("utf-8")
-            stdlib[relative] = text
-            cached, data = compiled(relative, write(os.path.join("stdlib", relative), text))
-            pyc[cached] = data
+worker_stdlib = sorted(
+    name for name in set(sys.modules) - ALREADY_LOADED if name.partition(".")[0] in sys.stdlib_module_names
+)
 
 json.dumps(
     {
         "cache_tag": sys.implementation.cache_tag,
         "python": ".".join(map(str, sys.version_info[:3])),
         "pyc": pyc,
-        "stdlib": stdlib,
+        "modules": worker_stdlib,
     }
 )

@@ -1,8 +1,10 @@
-// Baseline worker: load Pyodide from the site's runtime/, unpack the site's kaizen zip, run one call.
+// Baseline worker: load Pyodide from the site's runtime/ (plain, or from the snapshot as the tool
+// pages do), unpack the site's kaizen zip, run one call.
 self.onmessage = async (event) => {
-  const site = event.data.site;
+  const { site, snapshot } = event.data;
   const manifest = await (await fetch(new URL("runtime/manifest.json", site))).json();
-  const { loadPyodide } = await import(new URL("runtime/pyodide/pyodide.mjs", site).href);
+  const entry = snapshot ? `runtime/${manifest.boot}` : "runtime/pyodide/pyodide.mjs";
+  const { loadPyodide } = await import(new URL(entry, site).href);
   const pyodide = await loadPyodide({ indexURL: new URL("runtime/pyodide/", site).href });
   const archive = await (await fetch(new URL(`runtime/${manifest.package}`, site))).arrayBuffer();
   pyodide.unpackArchive(archive, "zip", { extractDir: "/home/pyodide" });

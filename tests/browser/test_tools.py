@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import gzip
 import importlib.util
 import json
 import re
@@ -60,6 +61,37 @@ def test_share_links_give_the_cli_answer(page: Any, base_url: str, tool: str) ->
             wait_recomputed(page, before)
         shown = json.loads(page.text_content("#kz-result"))
         assert shown == cli(tool, case["request"]), case["name"]
+    assert python_start(page) == "snapshot"  # the answers above came from the restored Python
+
+
+def python_start(page: Any) -> str:
+    """How the tool page's worker started Python, as calculators/boot.mjs records it."""
+    for worker in page.workers:
+        way = worker.evaluate("globalThis.kaizenBoot ?? null")
+        if way:
+            return str(way)
+    raise AssertionError("no worker says how Python started")
+
+
+@pytest.mark.parametrize("damage", ["missing", "damaged"])
+def test_without_its_snapshot_python_starts_the_normal_way(page: Any, base_url: str, damage: str) -> None:
+    """A memory snapshot that cannot be used (a copy without it, or not a Pyodide snapshot) costs
+    the visitor time, never the answer: Pyodide starts the normal way."""
+
+    def spoil(route: Any) -> None:
+        if damage == "missing":
+            route.fulfill(status=404, body="")
+        else:
+            route.fulfill(
+                status=200, body=gzip.compress(bytes(65536)), content_type="application/octet-stream"
+            )
+
+    page.route(re.compile(r".*/runtime/pyodide/snapshot-[0-9a-f]{12}[.]bin$"), spoil)
+    case = load_cases(ROOT / "tests" / "golden" / "subsidy.yaml")[0]
+    page.goto(f"{base_url}/tools/subsidy/{share_fragment(case['request'])}")
+    wait_ready(page)
+    assert json.loads(page.text_content("#kz-result")) == cli("subsidy", case["request"])
+    assert python_start(page).startswith("normal start (snapshot: ")
 
 
 @pytest.mark.parametrize("tool", built_tools())
