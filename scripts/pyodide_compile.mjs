@@ -6,12 +6,12 @@
 //                                       "imports": [module, ...], "calls": [[module, function, [args]], ...]}
 //   > {"cache_tag": "cpython-314", "python": "3.14.2",
 //      "pyc": {"kaizen_core/__pycache__/api.cpython-314.pyc": "<base64>", ...},
-//      "stdlib": {"fractions.py": "<text>", ...}}
+//      "modules": ["fractions", ...]}
 //
 // With "pyscript": true it also compiles PyScript's own Python package, exactly the text that
 // @pyscript/core writes into the worker's file system (./pyscript/*.py) before it runs our code.
-// The Python side (scripts/pyodide_compile.py) also finds the standard-library modules that the
-// worker loads after Pyodide has started, and compiles those too (see there).
+// The Python side (scripts/pyodide_compile.py) also names the standard-library modules that the
+// worker loads after Pyodide has started, for the memory snapshot (see there).
 //
 // "sources" may hold data files too (kaizen_core's TOML): they are written beside the modules, so
 // that the imports and calls run as in the worker; only .py files are compiled.

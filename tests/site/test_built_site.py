@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
+from calculators.forms import TOOLS
 from kaizen_core.directory import councils, kinki_councils, tel_href
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -195,14 +196,20 @@ def test_conflicting_sources_are_stated(built_site: Path) -> None:
     assert "農業組合法人" in sources
 
 
+def worker_tag(html: str) -> re.Match[str]:
+    """PyScript's worker tag on a tool page: group 1 its config (HTML-escaped JSON), 2 its source."""
+    worker = re.search(r'<script type="py" worker name="kaizen" config="([^"]+)" src="([^"]+)">', html)
+    assert worker is not None
+    return worker
+
+
 def test_tool_pages_start_python_early_and_content_pages_never_load_it(built_site: Path) -> None:
     tool = (built_site / "tools" / "subsidy" / "index.html").read_text(encoding="utf-8")
     head = tool[: tool.index("</head>")]
     assert '<meta name="kz-runtime"' in head
     for module in ("pyscript/core.js", "app.mjs"):
         assert f'<link rel="modulepreload" href="../../runtime/{module}">' in head
-    worker = re.search(r'<script type="py" worker name="kaizen" config="([^"]+)" src="([^"]+)">', head)
-    assert worker is not None
+    worker = worker_tag(head)
     # the config is inline (no config file to wait for), with paths relative to the page
     config = json.loads(html_module.unescape(worker.group(1)))
     assert config["interpreter"] == "../../runtime/pyodide/kaizen-boot.mjs"  # Pyodide from the snapshot
@@ -261,9 +268,7 @@ def test_the_package_zip_carries_checked_bytecode_for_the_shipped_pyodide(built_
 
 def interpreter_of(built_site: Path, tool: str) -> str:
     page = (built_site / "tools" / tool / "index.html").read_text(encoding="utf-8")
-    config = re.search(r'<script type="py" worker[^>]* config="([^"]*)"', page)
-    assert config is not None, tool
-    return str(json.loads(html_module.unescape(config[1]))["interpreter"])
+    return str(json.loads(html_module.unescape(worker_tag(page).group(1)))["interpreter"])
 
 
 def test_tool_pages_start_pyodide_from_the_builds_memory_snapshot(built_site: Path) -> None:
@@ -283,7 +288,7 @@ def test_tool_pages_start_pyodide_from_the_builds_memory_snapshot(built_site: Pa
     assert memory[:4] == b"\x00snp"  # Pyodide's mark for its memory snapshots
     assert b"tomllib._parser" in memory and b"html.entities" in memory  # imported before the snapshot
     assert hashlib.sha256(snapshot).hexdigest()[:12] in manifest["snapshot"]
-    for tool in ("subsidy", "eligibility", "downturn", "forecast"):
+    for tool in TOOLS:
         assert interpreter_of(built_site, tool) == "../../runtime/pyodide/kaizen-boot.mjs", tool
     # pandas (extension modules) is not checked in a restored Python: the batch page starts plainly
     assert interpreter_of(built_site, "batch") == "../../runtime/pyodide/pyodide.mjs"
