@@ -16,9 +16,11 @@ divided by the mean of those two loads (a paired ratio: drift during the run hit
 report gives the median of these ratios over the runs with their range. A first, uncounted pass
 warms the machine (Chromium's binary, the server) so that run 1 is like the others.
 Also reported: whether the default result is in the HTML before Python starts (first paint), the
-95th percentile of live recomputes once the page has settled (goal < 50 ms; just after a cold
-start from the snapshot, the first two or three edits take 40-70 ms while the browser is still
-optimising Python's WebAssembly in the background) and the longest main-thread task after load
+95th percentile of live recomputes once the page has settled (goal < 50 ms; timed from the start
+of the call to Python until the results' DOM is updated, so the layout that follows is not in it:
+it is under 1 ms because app.mjs updates the results node by node; just after a cold start from
+the snapshot, the first two or three edits take 40-70 ms while the browser is still optimising
+Python's WebAssembly in the background) and the longest main-thread task after load
 (goal ≤ 50 ms), counted until the page's background work is done (Material's bundle, the service
 worker's offline copy).
 The site is built with the tests' fixed 基準日 while Python answers as of today, so (except on that

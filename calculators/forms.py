@@ -146,6 +146,28 @@ def flatten(request: Any, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def shows(rule: str, values: dict[str, Any]) -> bool:
+    """Whether a ``data-kz-show-if`` rule holds for the form's values, as app.mjs applyShowIf reads it.
+
+    The page is rendered with the answer already hidden or shown, so that the first paint does not
+    jump when the script applies the rule (and the widgets do not build inputs that stay hidden).
+    ``"a=x|y&b=z"``: every part holds; alternatives are joined by ``"||"``.
+    """
+
+    def form_value(value: Any) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return "" if value is None else str(value)
+
+    return any(
+        all(
+            form_value(values.get(path)) in accepted.split("|")
+            for path, accepted in (part.split("=", 1) for part in alternative.split("&"))
+        )
+        for alternative in rule.split("||")
+    )
+
+
 def parsed_values(tool: str, request: Any) -> dict[str, str]:
     """How each typed number was read (``150万`` → ``1,500,000円``), for display beside its input."""
     try:

@@ -151,9 +151,13 @@ def parameter(response: dict[str, Any], key: str) -> Any:
     raise KeyError(key)
 
 
-def response_digest(text: str) -> str:
-    """Identifies a response, so a page that already shows it need not receive it again."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+def response_digest(text: str, html: str) -> str:
+    """Identifies what a page shows for an answer, so a page that already shows it need not receive it again.
+
+    Both parts count: two requests can get the same JSON answer while the result HTML differs, as
+    it also lists the inputs as typed (業種 建設業 or 製造業 under the same size limits).
+    """
+    return hashlib.sha256(f"{text}\0{html}".encode()).hexdigest()[:20]
 
 
 def japanese_partial_date(text: str) -> str:

@@ -32,11 +32,12 @@ def compute(tool: str, request_json: str, shown_digest: str = "") -> str:
     if code == 0:
         view = import_module(f"calculators.{tool}")
         reply["summary"] = view.summary(document)
-        reply["digest"] = response_digest(text)
+        html = view.render(document, request)
+        reply["digest"] = response_digest(text, html)
         if reply["digest"] == shown_digest:
             reply["unchanged"] = True
             return json.dumps(reply, ensure_ascii=False)
-        reply["html"] = view.render(document, request)
+        reply["html"] = html
     reply["text"] = text
     return json.dumps(reply, ensure_ascii=False)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from calculators.forms import TRI_OPTIONS, flatten, form_for
+from calculators.forms import TRI_OPTIONS, flatten, form_for, shows
 from calculators.html import response_digest
 from kaizen_core.api import run_json
 
@@ -20,6 +20,7 @@ _env = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=False,
 )
+_env.globals["shows"] = shows
 
 
 def script_json(text: str) -> str:
@@ -37,13 +38,14 @@ def render_tool(tool: str, as_of: str | None = None) -> str:
         raise ValueError(f"the default example of {tool} is invalid: {response_text}")
     response = json.loads(response_text)
     view = import_module(f"calculators.{tool}")
+    result_html = view.render(response, request)
     html = _env.get_template("tool.html").render(
         form=form,
         values=flatten(request),
         tri_options=TRI_OPTIONS,
-        result_html=view.render(response, request),
+        result_html=result_html,
         response_text=script_json(response_text),
-        digest=response_digest(response_text),
+        digest=response_digest(response_text, result_html),
         request_text=script_json(json.dumps(request, ensure_ascii=False)),
     )
     # Blank lines would end Markdown's raw-HTML block; the page's Markdown must not touch this HTML.

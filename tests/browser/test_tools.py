@@ -61,7 +61,28 @@ def test_share_links_give_the_cli_answer(page: Any, base_url: str, tool: str) ->
             wait_recomputed(page, before)
         shown = json.loads(page.text_content("#kz-result"))
         assert shown == cli(tool, case["request"]), case["name"]
+        assert results_are_the_answers_html(page, tool), case["name"]
     assert python_start(page) == "snapshot"  # the answers above came from the restored Python
+
+
+def results_are_the_answers_html(page: Any, tool: str) -> bool:
+    """The shown results, brought up to date node by node from the previous answer's, are exactly
+    the HTML Python renders for the last request (app.mjs morph)."""
+    return bool(
+        page.evaluate(
+            """async (tool) => {
+              const context = globalThis.kaizenTool;
+              const answer = JSON.parse(await context.api.compute(tool, JSON.stringify(context.request), ""));
+              const template = document.createElement("template");
+              template.innerHTML = answer.html;
+              const results = document.querySelector("#kz-results");
+              const expected = results.cloneNode(false);
+              expected.append(template.content);
+              return answer.html.length > 0 && expected.isEqualNode(results);
+            }""",
+            tool,
+        )
+    )
 
 
 def python_start(page: Any) -> str:
@@ -102,8 +123,31 @@ def test_default_result_is_in_the_html_before_python(page: Any, base_url: str, t
     assert page.locator("#kz-results h2").count() == 1
     initial = json.loads(page.text_content("#kz-result"))
     assert initial == cli(tool, {**default, "as_of": SITE_AS_OF})
+    initial_html = page.inner_html("#kz-results")
     wait_ready(page)
-    assert json.loads(page.text_content("#kz-result")) == cli(tool, default)
+    live = json.loads(page.text_content("#kz-result"))
+    assert live == cli(tool, default)
+    # Python's first answer redraws only what depends on the day (the 基準日), so the visitor sees
+    # no jump and the browser has little to redo; the inputs are listed in the same order as well
+    assert without_date(page.inner_html("#kz-results"), live["as_of"]) == without_date(
+        initial_html, SITE_AS_OF
+    )
+    # the inputs the example does not use are hidden in the HTML already: the form does not jump
+    # when the script applies the data-kz-show-if rules
+    shown_or_hidden = """async () => {
+      const states = (root) => [...root.querySelectorAll("#kz-form [data-kz-show-if]")].map(
+        (node) => `${node.dataset.kzShowIf} ${node.hidden ? "hidden" : "shown"}`);
+      const built = new DOMParser().parseFromString(await (await fetch(location.href)).text(), "text/html");
+      return [states(built), states(document)];
+    }"""
+    built, now = page.evaluate(shown_or_hidden)
+    assert built == now
+    assert tool == "downturn" or any(state.endswith(" hidden") for state in now)  # it has no such rule
+
+
+def without_date(html: str, iso_date: str) -> str:
+    year, month, day = (int(part) for part in iso_date.split("-"))
+    return html.replace(iso_date, "<as_of>").replace(f"{year}年{month}月{day}日", "<as_of>")
 
 
 def test_while_python_starts_the_page_says_so(page: Any, base_url: str) -> None:
@@ -153,6 +197,28 @@ def test_subsidy_live_recompute_and_errors(page: Any, base_url: str) -> None:
     # the rest keeps working: the last good result stays, marked as not updated
     assert page.locator("#kz-results.kz-stale").count() == 1
     assert page.text_content("#kz-f-fees-plan-parsed").strip() == "＝ 300,000円"
+
+
+def test_forecast_repayment_schedule_appears_when_chosen(page: Any, base_url: str) -> None:
+    """A loan's 返済予定表 grid is hidden in the HTML (the example repays evenly) and built when that
+    method is chosen; the months typed there reach kaizen_core."""
+    page.goto(f"{base_url}/tools/forecast/")
+    wait_ready(page)
+    block = page.locator('[data-kz-show-if^="loans[0].method=schedule"]')
+    assert block.is_hidden()
+    before = computed_count(page)
+    page.select_option('[name="loans[0].method"]', "schedule")
+    wait_recomputed(page, before)
+    assert block.is_visible()
+    cells = block.locator("input")
+    assert cells.count() == 12  # one per month of the table, 2026年4月 to 2027年3月
+    before = computed_count(page)
+    cells.nth(1).fill("50万")
+    wait_recomputed(page, before)
+    request = page.evaluate("globalThis.kaizenTool.request")
+    assert request["loans"][0]["method"] == "schedule"
+    assert request["loans"][0]["schedule"] == {"2026-05": "50万"}
+    assert json.loads(page.text_content("#kz-result")) == cli("forecast", request)
 
 
 def test_subsidy_autosave_clear_and_share(page: Any, base_url: str) -> None:

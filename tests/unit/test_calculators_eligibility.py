@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -345,3 +346,27 @@ def test_all_golden_responses_render() -> None:
         assert_accessible(html)
         assert eligibility.summary(response)
         assert len(eligibility.export_tables(response)) >= 4
+
+
+# --- the worker's reply ------------------------------------------------------------------------
+
+
+def test_same_answer_for_other_inputs_still_sends_the_new_html() -> None:
+    """The page keeps its DOM only when it shows exactly this reply: the same JSON answer with other
+    inputs (業種 建設業 instead of 製造業, both over the same limits) must still replace the inputs shown."""
+    from calculators.worker import compute
+
+    manufacturing, construction = (
+        json.dumps(GOLDEN[name]["request"], ensure_ascii=False)
+        for name in ("size manufacturing both over", "size construction both over")
+    )
+    first = json.loads(compute("eligibility", manufacturing))
+    second = json.loads(compute("eligibility", construction, first["digest"]))
+    assert second["text"] == first["text"]  # kaizen_core's answer is the same...
+    assert "unchanged" not in second  # ...but the page must show the new inputs
+    assert "<td>建設業</td>" in second["html"]
+    assert "<td>製造業</td>" in first["html"]
+    again = json.loads(compute("eligibility", construction, second["digest"]))
+    assert again["unchanged"] is True
+    assert "html" not in again
+    assert "text" not in again
