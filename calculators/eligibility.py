@@ -71,9 +71,6 @@ class EligibilityForm(ToolForm):
     def widget_field(self, name: str) -> Field:
         return next(f for f in self.widget_fields if f.name == name)
 
-    def any_true(self, values: dict[str, Any], *names: str) -> bool:
-        return any(str(values.get(name, "")).strip().lower() in TRUE_WORDS for name in names)
-
     def any_given(self, values: dict[str, Any], *names: str) -> bool:
         return any(values.get(name) not in (None, "") for name in names)
 

@@ -136,14 +136,14 @@ def memory_snapshot(modules: list[str]) -> bytes:
     return _run_node(script, payload, cache, "making the memory snapshot", TZ="Asia/Tokyo")
 
 
-def package_zip(compiled: dict[str, Any]) -> bytes:
+def package_zip(sources: dict[str, bytes], compiled: dict[str, Any]) -> bytes:
     """Our packages (sources as tested) with their bytecode for the shipped Pyodide, as one zip.
 
     It is unpacked into the worker's working directory, the first entry of ``sys.path``. It also
     holds the bytecode of PyScript's package (``pyscript/__pycache__``, there before PyScript
     writes that package's sources); see ``compiled_python``.
     """
-    members = package_files() | {path: base64.b64decode(data) for path, data in compiled["pyc"].items()}
+    members = sources | {path: base64.b64decode(data) for path, data in compiled["pyc"].items()}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in sorted(members.items()):
@@ -201,8 +201,9 @@ def runtime_files(config: Any) -> tuple[list[File], dict[str, Any]]:
     # Material's offline build (file://) runs its search in an iframe; this is the shim it needs,
     # served from here instead of unpkg.com.
     add("iframe-worker/shim.js", path=_npm(NODE / "iframe-worker" / "shim" / "index.js"))
-    compiled = compiled_python(package_files())
-    archive = package_zip(compiled)
+    sources = package_files()
+    compiled = compiled_python(sources)
+    archive = package_zip(sources, compiled)
     archive_name = f"kaizen-{hashlib.sha256(archive).hexdigest()[:12]}.zip"
     add(archive_name, content=archive)
     worker = (ROOT / "calculators" / "worker.py").read_bytes()
