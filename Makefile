@@ -34,12 +34,10 @@ build/wheels/.done: calculators/wheels.toml $(VENV)/.installed node_modules/.ins
 build: setup
 	$(PY) -m mkdocs build --strict
 
-# The offline copy (file:// pages and search, plus the launcher for the calculators) as one zip.
+# The offline copy (file:// pages and search, plus the launcher for the calculators) as one zip:
+# build/kaizen-navi-offline.zip. The same script is what tests/browser/test_offline_bundle.py builds.
 offline: setup
-	rm -rf build/offline && $(PY) -m mkdocs build --strict -f mkdocs.offline.yml
-	cp launcher/serve.py launcher/起動.bat launcher/起動.command launcher/はじめにお読みください.txt build/offline/
-	cd build && rm -f kaizen-navi-offline.zip && $(PY) -m zipfile -c kaizen-navi-offline.zip offline
-	@echo "build/kaizen-navi-offline.zip"
+	$(PY) scripts/offline_bundle.py --output build/kaizen-navi-offline.zip --staging build/offline
 
 serve: build
 	$(PY) -m mkdocs serve --strict --dev-addr $(HOST):$(PORT)
