@@ -612,10 +612,14 @@ def _flag_text(row: dict[str, Any]) -> str:
 
 
 def _nice_step(span: int) -> int:
-    raw = max(span / 4, 1)
-    magnitude = int(10 ** (len(str(int(raw))) - 1))
+    """A round step (1, 2 or 5 times a power of ten) of at least a quarter of ``span``.
+
+    Integer arithmetic only: a float would overflow on amounts far beyond any input's bound.
+    """
+    quarter = max(span // 4, 1)
+    magnitude = 10 ** (len(str(quarter)) - 1)
     for factor in (1, 2, 5, 10):
-        if factor * magnitude >= raw:
+        if 4 * factor * magnitude >= max(span, 4):
             return factor * magnitude
     return 10 * magnitude
 

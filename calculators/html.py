@@ -157,7 +157,8 @@ def response_digest(text: str, html: str) -> str:
     Both parts count: two requests can get the same JSON answer while the result HTML differs, as
     it also lists the inputs as typed (業種 建設業 or 製造業 under the same size limits).
     """
-    return hashlib.sha256(f"{text}\0{html}".encode()).hexdigest()[:20]
+    # surrogatepass: a digest must not fail on text that JavaScript can hold but UTF-8 cannot
+    return hashlib.sha256(f"{text}\0{html}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def japanese_partial_date(text: str) -> str:

@@ -8,27 +8,35 @@ except loading the vendored wheels of this very site when an xlsx file or the ba
 from __future__ import annotations
 
 import json
+import re
 from importlib import import_module
 from typing import Any
 
-import kaizen_core
 from calculators import forms
 from calculators.html import response_digest
-from kaizen_core.api import answer, dumps
+from kaizen_core.api import EXIT_INTERNAL, answer, dumps, internal_error, loads, run
 from kaizen_core.errors import InputError
 
 _loaded_wheels: set[str] = set()
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+EXPORT_FAILED = "ファイルを作れませんでした。入力を見直すか、ページを読み込み直してもう一度試してください。"
 
 
-def compute(tool: str, request_json: str, shown_digest: str = "") -> str:
-    """The CLI's exact JSON for the request, plus the result HTML and how each number was read.
+def _json(document: Any) -> str:
+    """JSON for the page. Text that JavaScript could not take as a string (a lone surrogate,
+    which the request check refuses before any tool runs) is escaped rather than passed on."""
+    text = json.dumps(document, ensure_ascii=False)
+    return json.dumps(document) if _SURROGATE.search(text) else text
 
-    When the answer is the one the page already shows (``shown_digest``), its text and HTML are left
-    out: the page keeps its DOM, and nothing large crosses back to the main thread.
-    """
+
+def _answer(tool: str, request_json: str, shown_digest: str) -> dict[str, Any]:
     code, document, request = answer(tool, request_json)
     text = dumps(document)  # exactly what `python -m kaizen_core` prints
-    reply: dict[str, Any] = {"status": code, "parsed": forms.parsed_values(tool, request), "summary": ""}
+    try:
+        parsed = forms.parsed_values(tool, request)
+    except Exception:  # noqa: BLE001 - how numbers were read is a help, never a reason to fail
+        parsed = {}
+    reply: dict[str, Any] = {"status": code, "parsed": parsed, "summary": ""}
     if code == 0:
         view = import_module(f"calculators.{tool}")
         reply["summary"] = view.summary(document)
@@ -36,24 +44,55 @@ def compute(tool: str, request_json: str, shown_digest: str = "") -> str:
         reply["digest"] = response_digest(text, html)
         if reply["digest"] == shown_digest:
             reply["unchanged"] = True
-            return json.dumps(reply, ensure_ascii=False)
+            return reply
         reply["html"] = html
     reply["text"] = text
-    return json.dumps(reply, ensure_ascii=False)
+    return reply
+
+
+def compute(tool: str, request_json: str, shown_digest: str = "") -> str:
+    """The CLI's exact JSON for the request, plus the result HTML and how each number was read.
+
+    When the answer is the one the page already shows (``shown_digest``), its text and HTML are left
+    out: the page keeps its DOM, and nothing large crosses back to the main thread.
+
+    Never raises. A fault anywhere (the answer, the result HTML, the summary, the digest) gives a
+    reply with a non-zero ``status`` whose ``text`` is ``{"errors": [{"field": "", "message": …}]}``:
+    the page shows the Japanese message and marks the old result as stale, instead of showing it
+    as current.
+    """
+    try:
+        return _json(_answer(tool, request_json, shown_digest))
+    except Exception as error:  # noqa: BLE001 - the page must never keep a stale result as current
+        return _json(
+            {"status": EXIT_INTERNAL, "parsed": {}, "summary": "", "text": dumps(internal_error(error))}
+        )
 
 
 def _response(tool: str, request_json: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    request = json.loads(request_json)
-    return request, kaizen_core.run(tool, request)
+    request = loads(request_json)
+    return request, run(tool, request)
+
+
+def _export_error(error: Exception) -> str:
+    """``{"errors": [...]}`` as JSON text: what export_csv/export_xlsx return instead of the file."""
+    if isinstance(error, InputError):
+        return _json(error.as_dict())
+    return _json({"errors": [{"field": "", "message": f"{EXPORT_FAILED}（{type(error).__name__}）"}]})
 
 
 def export_csv(tool: str, request_json: str) -> Any:
+    """The CSV file's bytes, or (a str) the JSON of ``{"errors": [...]}`` in Japanese."""
     from pyodide.ffi import to_js
 
     from calculators import export  # on first use: csv and the sheet layout are not needed to start
 
-    request, response = _response(tool, request_json)
-    return to_js(export.csv_bytes(tool, request, response))
+    try:
+        request, response = _response(tool, request_json)
+        data = export.csv_bytes(tool, request, response)
+    except Exception as error:  # noqa: BLE001 - a message, never a traceback
+        return _export_error(error)
+    return to_js(data)
 
 
 async def load_wheels(urls_json: str) -> None:
@@ -68,13 +107,18 @@ async def load_wheels(urls_json: str) -> None:
 
 
 async def export_xlsx(tool: str, request_json: str, wheels_json: str) -> Any:
+    """The xlsx file's bytes, or (a str) the JSON of ``{"errors": [...]}`` in Japanese."""
     from pyodide.ffi import to_js
 
     from calculators import export
 
-    await load_wheels(wheels_json)
-    request, response = _response(tool, request_json)
-    return to_js(export.xlsx_bytes(tool, request, response))
+    try:
+        await load_wheels(wheels_json)
+        request, response = _response(tool, request_json)
+        data = export.xlsx_bytes(tool, request, response)
+    except Exception as error:  # noqa: BLE001 - a message, never a traceback
+        return _export_error(error)
+    return to_js(data)
 
 
 async def import_file(tool: str, filename: str, data: Any, wheels_json: str) -> str:
@@ -86,7 +130,7 @@ async def import_file(tool: str, filename: str, data: Any, wheels_json: str) -> 
             await load_wheels(wheels_json)
         request = export.request_from_file(tool, filename, bytes(data.to_py()))
     except InputError as error:
-        return json.dumps(error.as_dict(), ensure_ascii=False)
+        return _json(error.as_dict())
     except Exception:  # noqa: BLE001 - a broken file must not show a traceback
         return json.dumps(
             {
@@ -99,7 +143,7 @@ async def import_file(tool: str, filename: str, data: Any, wheels_json: str) -> 
             },
             ensure_ascii=False,
         )
-    return json.dumps({"request": request}, ensure_ascii=False)
+    return _json({"request": request})
 
 
 _last_batch: dict[str, bytes] = {}
@@ -119,14 +163,17 @@ async def run_batch(filename: str, data: Any, wheels_json: str) -> str:
     try:
         results, csv_data, xlsx_data = batch.run_file(bytes(data.to_py()), filename)
     except InputError as error:
-        return json.dumps(error.as_dict(), ensure_ascii=False)
+        return _json(error.as_dict())
+    except Exception as error:  # noqa: BLE001 - a broken sheet must not show a traceback
+        message = f"ファイル：判定できませんでした（{type(error).__name__}）。テンプレートの形の表か、確かめてください。"
+        return _json({"errors": [{"field": "file", "message": message}]})
     _last_batch.update(csv=csv_data, xlsx=xlsx_data)
     records = results.to_dict("records")
     headers = list(results.columns)
     rows = [[esc(record[h]) for h in headers] for record in records]
     failed = sum(1 for record in records if record["エラー"])
     html = table(f"一括判定の結果（{len(records)}行）", headers, rows, numeric=(0, 7, 8))
-    return json.dumps({"rows": len(records), "failed": failed, "html": html}, ensure_ascii=False)
+    return _json({"rows": len(records), "failed": failed, "html": html})
 
 
 def batch_file(kind: str) -> Any:

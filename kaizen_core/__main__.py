@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kaizen_core.api import ENTRY_POINTS, EXIT_INPUT, dumps, run_json
+from kaizen_core.api import ENTRY_POINTS, EXIT_INPUT, MAX_REQUEST_CHARS, dumps, run_json
 
 USAGE = """使い方:
   python -m kaizen_core {subsidy|eligibility|downturn|forecast} [FILE|-]
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            reconfigure(encoding="utf-8")
+            reconfigure(encoding="utf-8", errors="backslashreplace")
     if not args or args[0] in ("-h", "--help", "help"):
         sys.stdout.write(USAGE)
         return 0 if args else EXIT_INPUT
@@ -46,14 +46,18 @@ def main(argv: list[str] | None = None) -> int:
     if len(rest) > 1:
         return _fail("入力ファイルは1つだけ指定してください。")
     source = rest[0] if rest else "-"
+    # A character takes at most 4 bytes in UTF-8, so reading one byte more than this is enough for
+    # run_json to refuse anything over MAX_REQUEST_CHARS, without holding a huge file in memory.
+    limit = 4 * MAX_REQUEST_CHARS + 1
     if source == "-":
-        text = sys.stdin.buffer.read().decode("utf-8-sig", errors="replace")
+        data = sys.stdin.buffer.read(limit)
     else:
-        path = Path(source)
         try:
-            text = path.read_bytes().decode("utf-8-sig", errors="replace")
+            with Path(source).open("rb") as handle:
+                data = handle.read(limit)
         except OSError:
             return _fail(f"入力ファイル：「{source}」を読めません。")
+    text = data.decode("utf-8-sig", errors="replace")
     code, output = run_json(command, text)
     sys.stdout.write(output + "\n")
     return code

@@ -22,13 +22,33 @@ RATE_EXAMPLES = "5%／５％／0.05／2/3／1割"
 MONTH_EXAMPLES = "2026-04／2026/4／2026年4月／令和8年4月"
 DATE_EXAMPLES = "2026-04-01／2026/4/1／2026年4月1日／令和8年4月1日"
 
+# Bounds checked before any arithmetic, so that no typed text can freeze a tool or overflow a chart.
+MAX_NUMBER_CHARS = 40  # a typed number, date or month, as typed (spaces and units included)
+MAX_YEN = 10**12  # 1兆円: far above any amount of a small business, far below a float's range
+MAX_YEN_TEXT = "1兆円（1,000,000,000,000円）"
+MAX_COUNT = 10**6  # people, months, 何か月後
+MAX_RATE = Fraction(100)  # 10,000%; each field may set a lower maximum
+MIN_YEAR, MAX_YEAR = 1900, 2200  # months and dates
+SHOWN_CHARS = 30  # how much of a typed value an error message repeats
+
 _KANJI_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _LARGE_UNITS = {"万": 10**4, "億": 10**8, "兆": 10**12}
-_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_NO_SMALL_UNIT, _NO_LARGE_UNIT = 10**4, 10**13
+_NUMBER = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?"
 _TOKEN = re.compile(rf"({_NUMBER})|([十百千])|([万億兆])")
+_RATE = re.compile(r"([0-9]+(?:\.[0-9]+)?(?:/[0-9]+)?)(%|割)?")
+_DIGIT_GAP = re.compile(r"[0-9〇零一二三四五六七八九]\s+[0-9〇零一二三四五六七八九]")
+_ARABIC_DIGIT = re.compile(r"[0-9]")
+_EXPONENT = re.compile(r"[0-9.][eE][-+]?[0-9]")
+_KANJI_DIGIT = re.compile(r"[〇零一二三四五六七八九]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _NEGATIVE_MARKS = ("-", "−", "△", "▲", "マイナス")
 _ERA_START = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988}
+
+
+class _Unreadable(Exception):
+    """Why a typed number cannot be read: a Japanese clause that follows 「…」は."""
 
 
 def _normalise(text: str) -> str:
@@ -36,6 +56,24 @@ def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", "", text)
     return text.replace("‐", "-").replace("―", "-").replace("ｰ", "-")
+
+
+def _number_text(value: str) -> str:
+    """The normalised text of a typed number; its length is checked before anything else."""
+    too_long = _Unreadable(f"長すぎます（{MAX_NUMBER_CHARS}文字まで）")
+    if len(value) > MAX_NUMBER_CHARS:
+        raise too_long
+    text = unicodedata.normalize("NFKC", value)
+    if len(text) > MAX_NUMBER_CHARS:
+        raise too_long
+    if _DIGIT_GAP.search(text):
+        raise _Unreadable("数字の間に空白があり、どこまでが1つの数か分かりません")
+    text = _normalise(text)
+    if _EXPONENT.search(text):
+        raise _Unreadable("指数を使った書き方（1e6 など）で、読み取れません")
+    if _ARABIC_DIGIT.search(text) and _KANJI_DIGIT.search(text):
+        raise _Unreadable("算用数字（1、2、3）と漢数字（一、二、三）が混ざっています")
+    return text
 
 
 def _split_sign(text: str) -> tuple[bool, str]:
@@ -48,15 +86,20 @@ def _split_sign(text: str) -> tuple[bool, str]:
 
 
 def _parse_kanji_amount(text: str) -> Fraction | None:
-    """Value of ``1億2,000万``, ``2千万``, ``15百万``, ``1.5``; None when not of that shape."""
+    """Value of ``1億2,000万``, ``2千万``, ``15百万``, ``1.5``; None when not of that shape.
+
+    Malformed forms are refused rather than guessed: units out of order (``1万2億``), a number
+    after a unit that is not smaller than it (``十20``, ``1万20000``) or that starts with a zero
+    (``十〇``, ``1億05万``).
+    """
     text = text.translate(_KANJI_DIGITS)
     position = 0
     total = Fraction(0)
     section = Fraction(0)
     pending: Fraction | None = None
-    last_small = 10**4
-    last_large = 10**13
-    seen_digit = False
+    last_small = _NO_SMALL_UNIT
+    last_large = _NO_LARGE_UNIT
+    seen_digit = seen_unit = False
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None:
@@ -64,7 +107,7 @@ def _parse_kanji_amount(text: str) -> Fraction | None:
         number, small, large = match.groups()
         position = match.end()
         if number is not None:
-            if pending is not None:
+            if pending is not None or (seen_unit and number.startswith("0")):
                 return None
             pending = Fraction(number.replace(",", ""))
             seen_digit = True
@@ -75,17 +118,25 @@ def _parse_kanji_amount(text: str) -> Fraction | None:
             section += (pending if pending is not None else 1) * unit
             pending = None
             last_small = unit
-            seen_digit = True
+            seen_digit = seen_unit = True
         else:
             unit = _LARGE_UNITS[large]
+            if pending is not None and last_small != _NO_SMALL_UNIT and pending >= last_small:
+                return None
             section += pending if pending is not None else 0
             if unit >= last_large or section == 0:
                 return None
             total += section * unit
-            section, pending, last_small, last_large = Fraction(0), None, 10**4, unit
+            section, pending, last_small, last_large = Fraction(0), None, _NO_SMALL_UNIT, unit
+            seen_unit = True
     if not seen_digit:
         return None
-    return total + section + (pending if pending is not None else 0)
+    if pending is not None and last_small != _NO_SMALL_UNIT and pending >= last_small:
+        return None
+    section += pending if pending is not None else 0
+    if last_large != _NO_LARGE_UNIT and section >= last_large:
+        return None
+    return total + section
 
 
 def _exact_number(value: object) -> Fraction | None:
@@ -101,78 +152,100 @@ def _exact_number(value: object) -> Fraction | None:
     return None
 
 
+def _read_amount(value: object) -> Fraction | None:
+    """A JSON number or a typed amount (``150万``, ``△500``), or None; raises :class:`_Unreadable`."""
+    if not isinstance(value, str):
+        return _exact_number(value)
+    negative, body = _split_sign(_number_text(value))
+    for prefix in ("¥", "\\", "$"):
+        if body.startswith(prefix):
+            body = body[len(prefix) :]
+    if body.endswith("円"):
+        body = body[:-1]
+    amount = _parse_kanji_amount(body) if body else None
+    return -amount if amount is not None and negative else amount
+
+
 def parse_yen(value: object, field: str, label: str, *, allow_negative: bool = False) -> int:
     """Yen as an integer, from a JSON number or any usual Japanese way of writing money."""
-    amount: Fraction | None
-    if isinstance(value, str):
-        negative, body = _split_sign(_normalise(value))
-        for prefix in ("¥", "\\", "$"):
-            if body.startswith(prefix):
-                body = body[len(prefix) :]
-        if body.endswith("円"):
-            body = body[:-1]
-        amount = _parse_kanji_amount(body) if body else None
-        if amount is not None and negative:
-            amount = -amount
-    else:
-        amount = _exact_number(value)
+    shown = json_repr(value)
+    advice = f"円単位の数字で入力してください（例：{YEN_EXAMPLES}）。"
+    try:
+        amount = _read_amount(value)
+    except _Unreadable as problem:
+        raise InputError.single(field, f"{label}：「{shown}」は{problem}。{advice}") from None
     if amount is None:
-        shown = json_repr(value)
+        raise InputError.single(field, f"{label}：「{shown}」は金額として読み取れません。{advice}")
+    if abs(amount) > MAX_YEN:
         raise InputError.single(
-            field,
-            f"{label}：「{shown}」は金額として読み取れません。"
-            f"円単位の数字で入力してください（例：{YEN_EXAMPLES}）。",
+            field, f"{label}：「{shown}」は大きすぎます（{MAX_YEN_TEXT}以下で入力してください）。"
         )
     if amount.denominator != 1:
-        raise InputError.single(field, f"{label}：1円未満の端数は入力できません（{value}）。")
+        raise InputError.single(field, f"{label}：1円未満の端数は入力できません（{shown}）。")
     if amount < 0 and not allow_negative:
-        raise InputError.single(field, f"{label}：マイナスの金額は入力できません（{value}）。")
+        raise InputError.single(field, f"{label}：マイナスの金額は入力できません（{shown}）。")
     return int(amount)
 
 
 def parse_count(value: object, field: str, label: str) -> int:
     """A whole number of people or months, e.g. ``12``, ``１２人``, ``1,200名``."""
+    shown = json_repr(value)
+    advice = f"0以上の整数で入力してください（例：{COUNT_EXAMPLES}）。"
     number: Fraction | None
-    if isinstance(value, str):
-        text = _normalise(value)
-        text = re.sub(r"(人|名|か月|ヶ月|カ月|箇月|年|社|件)$", "", text)
-        number = _parse_kanji_amount(text) if text else None
-    else:
-        number = _exact_number(value)
+    try:
+        if isinstance(value, str):
+            text = re.sub(r"(人|名|か月|ヶ月|カ月|箇月|年|社|件)$", "", _number_text(value))
+            number = _parse_kanji_amount(text) if text else None
+        else:
+            number = _exact_number(value)
+    except _Unreadable as problem:
+        raise InputError.single(field, f"{label}：「{shown}」は{problem}。{advice}") from None
     if number is None or number.denominator != 1 or number < 0:
-        shown = json_repr(value)
         raise InputError.single(
             field,
             f"{label}：「{shown}」は0以上の整数として読み取れません（例：{COUNT_EXAMPLES}）。",
         )
+    if number > MAX_COUNT:
+        raise InputError.single(
+            field, f"{label}：「{shown}」は大きすぎます（{MAX_COUNT:,}以下で入力してください）。"
+        )
     return int(number)
+
+
+def _read_rate(value: object) -> Fraction | None:
+    if not isinstance(value, str):
+        return _exact_number(value)
+    negative, body = _split_sign(_number_text(value))
+    match = _RATE.fullmatch(body)
+    if match is None:
+        return None
+    number, unit = match.groups()
+    try:
+        rate = Fraction(number)  # at most MAX_NUMBER_CHARS digits, no exponent: cheap
+    except (ValueError, ZeroDivisionError):
+        return None
+    rate /= {"%": 100, "割": 10, None: 1}[unit]
+    return -rate if negative else rate
 
 
 def parse_rate(value: object, field: str, label: str, *, allow_negative: bool = False) -> Fraction:
     """An exact rate from ``5%``, ``0.05``, ``2/3`` or ``1割``; floats are read as decimals."""
-    rate: Fraction | None = None
-    if isinstance(value, str):
-        negative, body = _split_sign(_normalise(value))
-        try:
-            if body.endswith("%"):
-                rate = Fraction(body[:-1]) / 100
-            elif body.endswith("割"):
-                rate = Fraction(body[:-1]) / 10
-            elif re.fullmatch(r"\d+(\.\d+)?(/\d+)?", body):
-                rate = Fraction(body)
-        except (ValueError, ZeroDivisionError):
-            rate = None
-        if rate is not None and negative:
-            rate = -rate
-    else:
-        rate = _exact_number(value)
+    shown = json_repr(value)
+    advice = f"割合で入力してください（例：{RATE_EXAMPLES}）。"
+    try:
+        rate = _read_rate(value)
+    except _Unreadable as problem:
+        raise InputError.single(field, f"{label}：「{shown}」は{problem}。{advice}") from None
     if rate is None:
-        shown = json_repr(value)
         raise InputError.single(
             field, f"{label}：「{shown}」は割合として読み取れません（例：{RATE_EXAMPLES}）。"
         )
+    if abs(rate) > MAX_RATE:
+        raise InputError.single(
+            field, f"{label}：「{shown}」は大きすぎます（{format_percent(MAX_RATE)}以下で入力してください）。"
+        )
     if rate < 0 and not allow_negative:
-        raise InputError.single(field, f"{label}：マイナスの割合は入力できません（{value}）。")
+        raise InputError.single(field, f"{label}：マイナスの割合は入力できません（{shown}）。")
     return rate
 
 
@@ -208,18 +281,18 @@ def _era_year(era: str | None, year_text: str) -> int:
 
 _ERA = r"(令和|平成|R|H)?"
 _MONTH_PATTERNS = (
-    re.compile(rf"^{_ERA}(\d{{1,4}}|元)[-/.](\d{{1,2}})$"),
-    re.compile(rf"^{_ERA}(\d{{1,4}}|元)年(\d{{1,2}})月$"),
+    re.compile(rf"^{_ERA}([0-9]{{1,4}}|元)[-/.]([0-9]{{1,2}})$"),
+    re.compile(rf"^{_ERA}([0-9]{{1,4}}|元)年([0-9]{{1,2}})月$"),
 )
 _DATE_PATTERNS = (
-    re.compile(rf"^{_ERA}(\d{{1,4}}|元)[-/.](\d{{1,2}})[-/.](\d{{1,2}})$"),
-    re.compile(rf"^{_ERA}(\d{{1,4}}|元)年(\d{{1,2}})月(\d{{1,2}})日$"),
+    re.compile(rf"^{_ERA}([0-9]{{1,4}}|元)[-/.]([0-9]{{1,2}})[-/.]([0-9]{{1,2}})$"),
+    re.compile(rf"^{_ERA}([0-9]{{1,4}}|元)年([0-9]{{1,2}})月([0-9]{{1,2}})日$"),
 )
 
 
 def parse_month(value: object, field: str, label: str) -> Month:
     """A month from ``2026-04``, ``2026年4月`` or ``令和8年4月``."""
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= MAX_NUMBER_CHARS:
         text = _normalise(value).upper()
         for pattern in _MONTH_PATTERNS:
             match = pattern.match(text)
@@ -228,7 +301,7 @@ def parse_month(value: object, field: str, label: str) -> Month:
                 if not era and len(year_text) != 4:
                     break
                 year, month = _era_year(era, year_text), int(month_text)
-                if 1 <= month <= 12 and 1900 <= year <= 2200:
+                if 1 <= month <= 12 and MIN_YEAR <= year <= MAX_YEAR:
                     return Month(year, month)
                 break
     shown = json_repr(value)
@@ -239,7 +312,7 @@ def parse_month(value: object, field: str, label: str) -> Month:
 
 def parse_date(value: object, field: str, label: str) -> date:
     """A date from ``2026-04-01``, ``2026年4月1日`` or ``令和8年4月1日``."""
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= MAX_NUMBER_CHARS:
         text = _normalise(value).upper()
         for pattern in _DATE_PATTERNS:
             match = pattern.match(text)
@@ -247,8 +320,11 @@ def parse_date(value: object, field: str, label: str) -> date:
                 era, year_text, month_text, day_text = match.groups()
                 if not era and len(year_text) != 4:
                     break
+                year = _era_year(era, year_text)
+                if not MIN_YEAR <= year <= MAX_YEAR:
+                    break
                 try:
-                    return date(_era_year(era, year_text), int(month_text), int(day_text))
+                    return date(year, int(month_text), int(day_text))
                 except ValueError:
                     break
     shown = json_repr(value)
@@ -258,14 +334,24 @@ def parse_date(value: object, field: str, label: str) -> date:
 def json_repr(value: object) -> str:
     """How an input is shown back inside a message (strings as typed)."""
     if isinstance(value, str):
-        return value
+        return shorten(value)
     if value is None:
         return "（空欄）"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
         return "（一覧や表の形の値）"
-    return str(value)
+    if isinstance(value, int) and abs(value) >= 10**SHOWN_CHARS:
+        return "（桁数の多すぎる数）"
+    return shorten(str(value))
+
+
+def shorten(text: str) -> str:
+    """A typed text as an error message repeats it: at most SHOWN_CHARS characters, printable."""
+    text = _SURROGATE.sub("\ufffd", text)
+    if len(text) > SHOWN_CHARS:
+        return f"{text[:SHOWN_CHARS]}…（全{len(text):,}文字）"
+    return text
 
 
 def format_yen(amount: int) -> str:

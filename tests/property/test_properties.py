@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaizen_core import run
-from kaizen_core.numbers import format_man, format_yen, parse_yen
+from kaizen_core.errors import InputError
+from kaizen_core.numbers import MAX_YEN, format_man, format_yen, parse_yen
 
 FEE = st.integers(min_value=0, max_value=20_000_000)
 SIZE = st.integers(min_value=0, max_value=3_000_000_000)
@@ -188,10 +189,25 @@ def test_forecast_chain_and_totals_reconcile(request: dict[str, Any]) -> None:
 
 @given(
     st.one_of(
-        st.integers(min_value=-(10**13), max_value=10**13),
-        st.integers(-(10**9), 10**9).map(lambda n: n * 10**6),
+        st.integers(min_value=-MAX_YEN, max_value=MAX_YEN),
+        st.integers(-(10**6), 10**6).map(lambda n: n * 10**6),
     )
 )
 def test_formatted_yen_parse_back(amount: int) -> None:
     assert parse_yen(format_yen(amount), "x", "金額", allow_negative=True) == amount
     assert parse_yen(format_man(amount), "x", "金額", allow_negative=True) == amount
+
+
+@given(st.integers(min_value=MAX_YEN + 1, max_value=10**40), st.booleans())
+def test_amounts_above_the_bound_are_refused_however_written(amount: int, negative: bool) -> None:
+    signed = -amount if negative else amount
+    for written in {format_yen(signed), format_man(signed), signed}:
+        try:
+            parse_yen(written, "fees.plan", "計画策定支援費用", allow_negative=True)
+        except InputError as error:
+            (problem,) = error.errors
+            assert problem.field == "fees.plan"
+            assert problem.message.startswith("計画策定支援費用：")
+            assert "1兆円" in problem.message or "長すぎます" in problem.message
+        else:
+            raise AssertionError(f"{written!r} was accepted above the bound")
