@@ -24,6 +24,7 @@ from calculators.html import (
     sources,
     table,
     verdict,
+    warnings,
     yen,
 )
 from kaizen_core.downturn import CAUSE_ALIASES, CAUSES, FIGURE_LABELS, MARGINS, METHODS
@@ -446,6 +447,7 @@ def render(response: dict[str, Any], request: dict[str, Any]) -> str:
     return (
         f'<h2 id="kz-results-heading">結果：業況悪化（{esc(threshold)}）の判定</h2>'
         + headline(figures)
+        + warnings([w["message"] for w in response.get("warnings", [])])
         + results
         + _notes(response)
         + _second_use(response)
@@ -520,8 +522,10 @@ def export_tables(response: dict[str, Any]) -> list[tuple[str, list[str], list[l
         ]
         for item in response["second_use"]
     ]
+    cautions = [[w["message"]] for w in response.get("warnings", [])]
     return [
         ("判定", ["項目", "内容"], overview),
+        *([("注意", ["内容"], cautions)] if cautions else []),
         ("比較ごとの結果", ["比較", "結果", "理由"], tests),
         (
             "売上高の比較",

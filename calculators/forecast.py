@@ -617,7 +617,7 @@ def _nice_step(span: int) -> int:
     Integer arithmetic only: a float would overflow on amounts far beyond any input's bound.
     """
     quarter = max(span // 4, 1)
-    magnitude = 10 ** (len(str(quarter)) - 1)
+    magnitude: int = 10 ** (len(str(quarter)) - 1)
     for factor in (1, 2, 5, 10):
         if 4 * factor * magnitude >= max(span, 4):
             return factor * magnitude

@@ -454,6 +454,17 @@ def judge(request: Any) -> dict[str, Any]:
         "405事業では2022年4月1日〜2025年3月31日に有効だった規程で確認できます。405事業でその後も続いているかは確認できていません。"
         "同じ基準は日本政策金融公庫の貸付などでも使われるため、目安としての判定は今も役立ちます。"
     )
+    warnings = []
+    as_of_month = Month(rules.as_of.year, rules.as_of.month)
+    if latest is not None and latest > as_of_month:
+        warnings.append(
+            {
+                "code": "latest_month_after_as_of",
+                "message": f"最近の月（{latest.label()}）は、基準日（{rules.as_of.year}年{rules.as_of.month}月"
+                f"{rules.as_of.day}日）より後の月です。年月の打ち間違いがないか確かめてください。"
+                "この判定は、入力された売上高をそのまま比べた結果です。",
+            }
+        )
     used = next((t for t in tests if t["status"] == "met"), None)
     response: dict[str, Any] = {
         "tool": "downturn",
@@ -466,6 +477,7 @@ def judge(request: Any) -> dict[str, Any]:
         "met_by": used["id"] if used else None,
         "tests": tests,
         "second_use": second_use,
+        "warnings": warnings,
         "notes": notes,
         "explanation": explanation,
     }

@@ -21,6 +21,7 @@ from kaizen_core.request import Reader
 MIN_MONTHS, MAX_MONTHS = 6, 36
 # A month's sales index above 10× the average is taken as a typing slip ("120" meant as 120%).
 MAX_SEASONAL_FACTOR = Fraction(10)
+MAX_NAME_CHARS = 100  # a loan's name, shown in the table and the chart
 
 # (key, label, section); sections: operating_in, operating_out, investing_in, investing_out,
 # financing_in, financing_out. The order is the order of the printed table.
@@ -255,6 +256,9 @@ def _read_loans(reader: Reader, start: Month, horizon: list[Month]) -> list[Loan
         name = entry.raw("name") or f"借入金{number}"
         if not isinstance(name, str):
             entry.errors.add(f"{path}.name", "借入金の名前：文字で入力してください。")
+            name = "借入金"
+        elif len(name) > MAX_NAME_CHARS:
+            entry.errors.add(f"{path}.name", f"借入金の名前：{MAX_NAME_CHARS}文字以内で入力してください。")
             name = "借入金"
         method = entry.choice(
             "method",

@@ -21,6 +21,7 @@ from kaizen_core.numbers import (
     parse_month,
     parse_rate,
     parse_yen,
+    shorten,
 )
 
 T = TypeVar("T")
@@ -72,7 +73,7 @@ class Reader:
             if key not in allowed:
                 self.errors.add(
                     self.field(key),
-                    f"「{key}」は{self.label}で使える項目ではありません"
+                    f"「{shorten(str(key))}」は{self.label}で使える項目ではありません"
                     f"（使える項目：{'、'.join(sorted(allowed))}）。",
                 )
 
