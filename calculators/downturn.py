@@ -245,7 +245,11 @@ FORM = DownturnForm(
         ),
     ),
     dynamic=(
-        Dynamic(r"sales\.(\d{4})-0?(\d{1,2})", "yen", "{0}年{1}月の売上高"),
+        Dynamic(
+            r"sales\.(19[0-9]{2}|2[01][0-9]{2}|2200)-(?:0(?=[1-9]$))?(1[0-2]|[1-9])",
+            "yen",
+            "{0}年{1}月の売上高",
+        ),
         *_margin_dynamics(),
     ),
     grid_rows=_grid_rows(),

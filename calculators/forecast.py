@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from calculators.forms import YEN_HELP, Dynamic, Field, Section, ToolForm, input_rows
+from calculators.forms import MONTH_KEY, YEN_HELP, Dynamic, Field, Section, ToolForm, input_rows
 from calculators.html import esc, explanation, headline, inputs_summary, sources, table, verdict, warnings
 from kaizen_core.errors import InputError
 from kaizen_core.forecast import (
@@ -29,7 +29,8 @@ from kaizen_core.forecast import (
 from kaizen_core.numbers import Month, format_yen, parse_count, parse_month
 
 TOOL = "forecast"
-MONTH_KEY = r"([^.\[\]]+)"  # "2026-04" as the widgets write it; other spellings still describe
+# Month keys (forms.MONTH_KEY) are "2026-04" as the widgets write them; other spellings still get
+# their labels, and forms.ToolForm.known accepts only real months.
 
 # ---------------------------------------------------------------------------------------------
 # The form
@@ -363,7 +364,7 @@ RECURRING_TEXT = {
 def _dynamic() -> tuple[Dynamic, ...]:
     rules: list[Dynamic] = [
         Dynamic(rf"sales\.monthly\.{MONTH_KEY}", "yen", "売上高（{0}）"),
-        Dynamic(r"sales\.seasonality\.(\d{1,2})", "rate", "季節指数（{0}月）"),
+        Dynamic(r"sales\.seasonality\.(1[0-2]|[1-9])", "rate", "季節指数（{0}月）"),
         Dynamic(rf"opening_receivables\.{MONTH_KEY}", "yen", "前月までの売上の入金予定（{0}）"),
         Dynamic(rf"opening_payables\.{MONTH_KEY}", "yen", "前月までの仕入・外注費の支払予定（{0}）"),
     ]

@@ -23,6 +23,16 @@ from kaizen_core.numbers import format_percent, format_yen, parse_count, parse_m
 EXAMPLES = Path(__file__).parent / "examples"
 TRI_OPTIONS = (("true", "はい"), ("false", "いいえ"), ("", "わからない"))
 
+# In a Dynamic pattern, a month key and a list index. describe() reads them loosely, so that a
+# request written by hand ("2026年4月", as kaizen_core accepts) still gets its labels; known()
+# accepts only what the form itself writes: a real month (YYYY-MM, 01-12, the years kaizen_core
+# reads) and an index below MAX_LIST_ITEMS.
+MONTH_KEY = r"([^.\[\]]+)"
+REAL_MONTH_KEY = r"((?:19[0-9]{2}|2[01][0-9]{2}|2200)-(?:0[1-9]|1[0-2]))"
+INDEX = r"\[(\d+)\]"
+MAX_LIST_ITEMS = 100
+REAL_INDEX = r"\[([0-9]|[1-9][0-9])\]"
+
 
 @dataclass(frozen=True)
 class Field:
@@ -68,6 +78,11 @@ class Dynamic:
     def regex(self) -> re.Pattern[str]:
         return re.compile(self.pattern)
 
+    @cached_property
+    def strict_regex(self) -> re.Pattern[str]:
+        """The pattern with its month keys and list indexes limited to what the form writes."""
+        return re.compile(self.pattern.replace(MONTH_KEY, REAL_MONTH_KEY).replace(INDEX, REAL_INDEX))
+
     def match(self, name: str) -> str | None:
         found = self.regex.fullmatch(name)
         return self.label.format(*found.groups()) if found else None
@@ -103,6 +118,11 @@ class ToolForm:
                 return label, rule.kind
         return None
 
+    def known(self, name: str) -> bool:
+        """Whether a request path is one this form can show: a fixed field, or a widget-made one
+        with a real month (``2026-04``) and an index below MAX_LIST_ITEMS (``loans[0]``)."""
+        return name in self._described or any(rule.strict_regex.fullmatch(name) for rule in self.dynamic)
+
     def default_request(self) -> dict[str, Any]:
         loaded: dict[str, Any] = json.loads((EXAMPLES / f"{self.tool}.json").read_text(encoding="utf-8"))
         return loaded
@@ -133,16 +153,21 @@ def form_for(tool: str) -> ToolForm:
 
 
 def flatten(request: Any, prefix: str = "") -> dict[str, Any]:
-    """``{"fees": {"plan": 1}}`` → ``{"fees.plan": 1}``; lists as ``loans[0].balance``."""
+    """``{"fees": {"plan": 1}}`` → ``{"fees.plan": 1}``; lists as ``loans[0].balance``.
+
+    Walks with an explicit stack, so no nesting can exhaust Python's recursion."""
     flat: dict[str, Any] = {}
-    if isinstance(request, dict):
-        for key, value in request.items():
-            flat.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-    elif isinstance(request, list):
-        for index, value in enumerate(request):
-            flat.update(flatten(value, f"{prefix}[{index}]"))
-    else:
-        flat[prefix] = request
+    stack: list[tuple[str, Any]] = [(prefix, request)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            children = [(f"{path}.{key}" if path else str(key), child) for key, child in value.items()]
+        elif isinstance(value, list):
+            children = [(f"{path}[{index}]", child) for index, child in enumerate(value)]
+        else:
+            flat[path] = value
+            continue
+        stack.extend(reversed(children))
     return flat
 
 

@@ -411,7 +411,12 @@ def test_csv_round_trip(source: str) -> None:
     data = csv_bytes("forecast", request, response)
     assert data.startswith(b"\xef\xbb\xbf")
     back = request_from_file("forecast", "資金繰り表.csv", data)
-    assert flatten(back) == {k: str(v) for k, v in flatten(request).items()}
+    expected = {k: str(v) for k, v in flatten(request).items()}
+    if source == "default":
+        # a number typed with a sign is exported as a number (-10% → -0.1), not as 'text
+        assert expected["scenario.sales_change"] == "-10%"
+        expected["scenario.sales_change"] = "-0.1"
+    assert flatten(back) == expected
     assert run("forecast", back)["closing_balance"] == response["closing_balance"]
 
 
