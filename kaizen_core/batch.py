@@ -8,18 +8,30 @@ that uses pandas; the four tools never import it.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import sys
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from kaizen_core.api import run
+from kaizen_core.api import INTERNAL_MESSAGE, run
 from kaizen_core.errors import InputError
+from kaizen_core.numbers import shorten
 from kaizen_core.spreadsheet import neutralise
+
+# Bounds checked while a file is read, before any row runs. A row takes about 12 ms in CPython
+# (three tools) and several times that in the browser, so 2,000 rows stay within minutes there.
+MAX_FILE_BYTES = 20 * 2**20  # 20 MB
+MAX_ROWS = 2 * 10**3
+MAX_COLUMNS = 2 * 10**2
+MAX_NAME_CHARS = 2 * 10**2  # 事業者名 as copied into the results
+ALL_TOOLS = ("eligibility", "subsidy", "downturn")
 
 
 @dataclass(frozen=True)
@@ -270,11 +282,13 @@ def build_requests(row: dict[str, Any]) -> tuple[str, dict[str, dict[str, Any]]]
 
 
 def _header_for(field: str) -> str:
-    for column in COLUMNS:
-        if field == column.path or field.startswith(column.path + "."):
-            return column.header
     if field.startswith("sales."):
         return "売上_" + field.removeprefix("sales.")
+    if field == "sales":
+        return "売上_YYYY-MM"
+    for column in COLUMNS:
+        if column.path != "sales" and (field == column.path or field.startswith(column.path + ".")):
+            return column.header
     if field.startswith("margins[0]."):
         rest = field.removeprefix("margins[0].")
         for column in COLUMNS:
@@ -283,74 +297,296 @@ def _header_for(field: str) -> str:
     return field
 
 
-def process_row(index: int, row: dict[str, Any]) -> dict[str, Any]:
-    """Run every tool the row asks for; errors are reported in the row, never raised."""
+def _tools_of(header: str) -> tuple[str, ...]:
+    """The tools a column feeds (every tool for the shared ones, none for 事業者名)."""
+    if SALES_COLUMN.match(header):
+        return ("downturn",)
+    column = BY_HEADER.get(header)
+    if column is None or column.tool == "row":
+        return ()
+    return ALL_TOOLS if column.tool == "shared" else (column.tool,)
+
+
+def process_row(
+    index: int, row: dict[str, Any], problems: Sequence[str] = (), skip: Collection[str] = ()
+) -> dict[str, Any]:
+    """Run every tool the row asks for; errors are reported in the row, never raised.
+
+    ``problems`` were found while the row was read; the tools in ``skip`` are not run, because a
+    value they need could not be read (a formula without its result, cells beyond the header).
+    """
     name, wanted = build_requests(row)
     out: dict[str, Any] = dict.fromkeys(RESULT_HEADERS, "")
     out["行"] = index
-    out["事業者名"] = name
-    errors: list[str] = []
-    if not wanted:
+    out["事業者名"] = name if len(name) <= MAX_NAME_CHARS else name[:MAX_NAME_CHARS] + "…"
+    errors: list[str] = list(problems)
+    if not wanted and not errors:
         errors.append("判定に使う列が空です（形態・費用・悪化の原因などを入力してください）。")
     for tool, request in wanted.items():
+        if tool in skip:
+            continue
         try:
             response = run(tool, request)
+            _fill(out, tool, response)
         except InputError as error:
             errors.extend(f"{_header_for(e.field)}：{e.message}" for e in error.errors)
-            continue
-        if tool == "eligibility":
-            out["利用対象"] = VERDICT[response["eligible"]]
-            out["合う事業"] = response["recommendation"]["label"]
-            out["協議会に確認すること"] = " / ".join(response["ask_council"])
-            council = response["council"]
-            if council:
-                out["相談先の協議会"] = council["name"]
-                out["協議会の電話"] = council["phone"]
-        elif tool == "subsidy":
-            out["補助額合計"] = response["subsidy_total"]
-            out["自己負担合計"] = response["self_pay_total"]
-            tier = response["size_tier"]
-            out["規模区分"] = tier["label"] if tier else ""
-            out["補助の注意"] = " / ".join(w["message"] for w in response["warnings"])
-        else:
-            out["業況悪化"] = DOWNTURN_VERDICT[response["meets"]]
-            met = [t for t in response["tests"] if t["status"] == "met"]
-            out["業況悪化の根拠"] = (
-                met[0]["reason"]
-                if met
-                else " / ".join(t["reason"] for t in response["tests"] if t["status"] != "not_applicable")
-            )
+        except Exception as error:  # noqa: BLE001 - one row's fault must not stop the sheet
+            errors.append(f"{INTERNAL_MESSAGE}（{type(error).__name__}）")
     out["エラー"] = " / ".join(errors)
     return out
 
 
-def read_sheet(data: bytes, filename: str) -> pd.DataFrame:
-    """A CSV (UTF-8 with or without BOM, or Shift_JIS) or xlsx sheet, every cell as text."""
-    suffix = Path(filename).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
-    if suffix != ".csv":
-        raise InputError.single(
-            "file", f"ファイル：「{filename}」はCSV（.csv）かExcel（.xlsx）にしてください。"
+def _fill(out: dict[str, Any], tool: str, response: dict[str, Any]) -> None:
+    if tool == "eligibility":
+        out["利用対象"] = VERDICT[response["eligible"]]
+        out["合う事業"] = response["recommendation"]["label"]
+        out["協議会に確認すること"] = " / ".join(response["ask_council"])
+        council = response["council"]
+        if council:
+            out["相談先の協議会"] = council["name"]
+            out["協議会の電話"] = council["phone"]
+    elif tool == "subsidy":
+        out["補助額合計"] = response["subsidy_total"]
+        out["自己負担合計"] = response["self_pay_total"]
+        tier = response["size_tier"]
+        out["規模区分"] = tier["label"] if tier else ""
+        out["補助の注意"] = " / ".join(w["message"] for w in response["warnings"])
+    else:
+        out["業況悪化"] = DOWNTURN_VERDICT[response["meets"]]
+        met = [t for t in response["tests"] if t["status"] == "met"]
+        out["業況悪化の根拠"] = (
+            met[0]["reason"]
+            if met
+            else " / ".join(t["reason"] for t in response["tests"] if t["status"] != "not_applicable")
         )
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    raise InputError.single(
-        "file", "ファイル：文字コードを読み取れません（UTF-8かShift_JISで保存してください）。"
+
+
+@dataclass
+class SheetRow:
+    """One data row as read: its number in the spreadsheet (the header is row 1) and its cells."""
+
+    number: int
+    values: dict[str, str | None]
+    problems: list[str] = field(default_factory=list)
+    skip: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Sheet:
+    headers: list[str]
+    rows: list[SheetRow]
+
+
+def _fail(message: str) -> InputError:
+    return InputError.single("file", f"ファイル：{message}")
+
+
+def _text(value: Any, header: str = "") -> str | None:
+    """A cell as text: whole numbers without ``.0``, dates as the text the tools read."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        column = BY_HEADER.get(header)
+        return f"{value:%Y-%m}" if column is not None and column.path == "latest_month" else value.isoformat()
+    if isinstance(value, float):
+        if value != value:
+            return None
+        if value.is_integer() and abs(value) < 10**15:
+            return str(int(value))
+        return repr(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _listed(names: Sequence[str], limit: int = 10) -> str:
+    shown = "、".join(dict.fromkeys(shorten(name) for name in names[:limit]))
+    return shown + (f"ほか{len(names) - limit}件" if len(names) > limit else "")
+
+
+def _header_row(cells: Sequence[Any]) -> list[str]:
+    headers = ["" if cell is None else str(cell).strip() for cell in cells]
+    while headers and not headers[-1]:
+        headers.pop()
+    if len(headers) > MAX_COLUMNS:
+        raise _fail(f"列が多すぎます（{MAX_COLUMNS}列まで）。")
+    blank = [str(i + 1) for i, header in enumerate(headers) if not header]
+    if blank:
+        raise _fail(
+            f"1行目の見出しが空の列があります（{_listed(blank)}列目）。見出しを入れるか、その列を消してください。"
+        )
+    seen: set[str] = set()
+    repeated = []
+    for header in headers:
+        if header in seen:
+            repeated.append(header)
+        seen.add(header)
+    if repeated:
+        raise _fail(f"同じ見出しの列が2つ以上あります（{_listed(repeated)}）。1列にしてください。")
+    return headers
+
+
+def _is_data_header(cells: Sequence[Any]) -> bool:
+    return any(
+        isinstance(cell, str) and (cell.strip() in BY_HEADER or SALES_COLUMN.match(cell.strip()) is not None)
+        for cell in cells
     )
 
 
+def _sheet_row(
+    number: int,
+    headers: list[str],
+    cells: Sequence[Any],
+    missing: Sequence[tuple[str, str]] = (),
+    width: int | None = None,
+) -> SheetRow | None:
+    """One data row, or None when it is empty; ``missing`` lists formulas without a saved result.
+
+    Cells beyond the header hold a value, or (in a CSV) go beyond the header row's own ``width``
+    even empty: the row's columns are shifted, e.g. by an unquoted ``1,500,000``.
+    """
+    width = len(cells) if width is None else width
+    if number - 1 > MAX_ROWS and any(_text(cell) is not None for cell in cells):
+        raise _fail(f"行が多すぎます（{MAX_ROWS:,}行まで）。ファイルを分けてください。")
+    values = {header: _text(cells[i], header) if i < len(cells) else None for i, header in enumerate(headers)}
+    extra = [i + 1 for i in range(len(headers), len(cells)) if i >= width or _text(cells[i]) is not None]
+    if not extra and not missing and all(value is None for value in values.values()):
+        return None
+    row = SheetRow(number, values)
+    if extra:
+        row.problems.append(
+            f"{number}行目：見出しより右の列（{extra[0]}列目）にもセルがあり、列がずれているおそれがあるため、"
+            "この行は判定していません。"
+            '金額に「,」を使うときは「"1,500,000"」のように引用符で囲むか、「150万」と書いてください。'
+        )
+        row.skip.update(ALL_TOOLS)
+    for header, formula in missing:
+        row.problems.append(
+            f"{header}：数式（{shorten(formula)}）の計算結果がファイルに保存されていないため、値を読み取れません"
+            "（この列を使う判定はしていません）。Excelで開いて保存し直すか、数式でなく値を入力してください。"
+        )
+        row.skip.update(_tools_of(header))
+    return row
+
+
+def _read_csv(data: bytes) -> Sheet:
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise _fail("文字コードを読み取れません（UTF-8かShift_JISで保存してください）。")
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text):
+        raise _fail(
+            "CSVとして読み取れません（文字でないデータが含まれています）。CSVかxlsxのファイルを選んでください。"
+        )
+    if not text.strip():
+        raise _fail("中身が空です。1行目に見出し、2行目から1行1事業者で入力してください。")
+    rows = []
+    try:
+        lines = csv.reader(io.StringIO(text), strict=True)
+        first = next(lines)
+        headers = _header_row(first)
+        for number, cells in enumerate(lines, start=2):
+            row = _sheet_row(number, headers, cells, width=len(first))
+            if row is not None:
+                rows.append(row)
+    except csv.Error:
+        raise _fail(
+            "CSVとして読み取れません（引用符の閉じ忘れや、大きすぎるセルがないか確かめてください）。"
+        ) from None
+    return Sheet(headers, rows)
+
+
+def _read_xlsx(data: bytes) -> Sheet:
+    from openpyxl import load_workbook  # what pandas' read_excel uses; loaded on demand
+
+    try:
+        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        found = []
+        for name in values.sheetnames:
+            first = next(values[name].iter_rows(max_row=1, max_col=MAX_COLUMNS + 1, values_only=True), ())
+            if _is_data_header(first):
+                found.append(name)
+    except Exception:  # noqa: BLE001 - not a zip, not a workbook, a broken part: one message
+        raise _fail(
+            "Excel（.xlsx）のファイルとして読み取れません。壊れていないか、形式が違わないか確かめてください。"
+        ) from None
+    sheets = "、".join(f"「{shorten(name)}」" for name in values.sheetnames)
+    if not found:
+        raise _fail(
+            f"一括判定の見出し（事業者名・形態・費用_計画策定 など）が1行目にあるシートがありません（シート：{sheets}）。"
+            "テンプレートの見出しを1行目に置いてください。"
+        )
+    if len(found) > 1:
+        listed = "、".join(f"「{shorten(name)}」" for name in found)
+        raise _fail(
+            f"一括判定の見出しが1行目にあるシートが{len(found)}枚あります（{listed}）。"
+            "判定するシートだけのファイルにしてください。"
+        )
+    value_rows = values[found[0]].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
+    formula_rows = formulas[found[0]].iter_rows(max_col=MAX_COLUMNS + 1)
+    headers = _header_row(next(value_rows))
+    next(formula_rows, None)
+    rows = []
+    for number, (cells, formula_cells) in enumerate(zip(value_rows, formula_rows, strict=False), start=2):
+        missing = [
+            (headers[i], str(cell.value))
+            for i, cell in enumerate(formula_cells)
+            if i < len(headers) and i < len(cells) and cell.data_type == "f" and cells[i] is None
+        ]
+        row = _sheet_row(number, headers, cells, missing)
+        if row is not None:
+            rows.append(row)
+    return Sheet(headers, rows)
+
+
+def read_rows(data: bytes, filename: str) -> Sheet:
+    """The data rows of a CSV (UTF-8 with or without BOM, or Shift_JIS) or xlsx sheet, as text.
+
+    An xlsx file's data sheet is the one whose first row holds the template's headers, wherever
+    it is in the workbook. A problem with the file as a whole is a Japanese InputError; a problem
+    with one row stays in that row.
+    """
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise _fail(f"「{shorten(filename)}」はCSV（.csv）かExcel（.xlsx）にしてください。")
+    if len(data) > MAX_FILE_BYTES:
+        raise _fail(f"大きすぎます（{MAX_FILE_BYTES // 2**20}MBまで）。ファイルを分けてください。")
+    if not data:
+        raise _fail("中身が空です。1行目に見出し、2行目から1行1事業者で入力してください。")
+    sheet = _read_csv(data) if suffix == ".csv" else _read_xlsx(data)
+    unknown = [h for h in sheet.headers if h not in BY_HEADER and not SALES_COLUMN.match(h)]
+    if unknown:
+        raise _fail(f"使えない列名があります（{_listed(unknown)}）。テンプレートの列名を使ってください。")
+    if not sheet.rows:
+        raise _fail("見出しの下に判定する行がありません。2行目から1行1事業者で入力してください。")
+    return sheet
+
+
+def read_sheet(data: bytes, filename: str) -> pd.DataFrame:
+    """The data rows as a table of text (empty cells as empty text)."""
+    sheet = read_rows(data, filename)
+    records = [[row.values[h] or "" for h in sheet.headers] for row in sheet.rows]
+    return pd.DataFrame(records, columns=sheet.headers, dtype=str)
+
+
+def process_rows(sheet: Sheet) -> pd.DataFrame:
+    rows = [process_row(row.number, row.values, row.problems, row.skip) for row in sheet.rows]
+    return pd.DataFrame(rows, columns=list(RESULT_HEADERS))
+
+
 def process(frame: pd.DataFrame) -> pd.DataFrame:
+    """The results of a table already read (row numbers count the header as row 1)."""
     unknown = [str(h) for h in frame.columns if str(h) not in BY_HEADER and not SALES_COLUMN.match(str(h))]
     if unknown:
-        raise InputError.single(
-            "file",
-            f"ファイル：使えない列名があります（{'、'.join(unknown)}）。テンプレートの列名を使ってください。",
-        )
+        raise _fail(f"使えない列名があります（{_listed(unknown)}）。テンプレートの列名を使ってください。")
     rows = [process_row(index + 2, record) for index, record in enumerate(frame.to_dict("records"))]
     return pd.DataFrame(rows, columns=list(RESULT_HEADERS))
 
@@ -385,7 +621,7 @@ def template() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def run_file(data: bytes, filename: str) -> tuple[pd.DataFrame, bytes, bytes]:
     """The results table and its CSV and xlsx files: what the CLI and the browser page both use."""
-    results = process(read_sheet(data, filename))
+    results = process_rows(read_rows(data, filename))
     return results, to_csv_bytes(results), to_xlsx_bytes(results)
 
 
@@ -399,10 +635,13 @@ def main(args: list[str]) -> int:
     if args and args[0] == "--template":
         target = Path(args[1] if len(args) > 1 else "一括判定テンプレート.xlsx")
         examples, guide = template()
-        if target.suffix.lower() == ".csv":
-            target.write_bytes(to_csv_bytes(examples))
-        else:
-            target.write_bytes(to_xlsx_bytes(examples, sheet="入力", notes=guide))
+        try:
+            if target.suffix.lower() == ".csv":
+                target.write_bytes(to_csv_bytes(examples))
+            else:
+                target.write_bytes(to_xlsx_bytes(examples, sheet="入力", notes=guide))
+        except OSError:
+            return fail("file", f"ファイル：「{target}」に書き出せません。")
         sys.stdout.write(f"{target} を書き出しました。\n")
         return 0
     if not args:
@@ -412,7 +651,8 @@ def main(args: list[str]) -> int:
     if len(args) >= 3 and args[1] == "--out":
         out_base = Path(args[2])
     try:
-        data = source.read_bytes()
+        with source.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # one byte more is enough for read_rows to refuse it
     except OSError:
         return fail("file", f"ファイル：「{source}」を読めません。")
     try:
@@ -420,8 +660,11 @@ def main(args: list[str]) -> int:
     except InputError as error:
         sys.stdout.write(dumps(error.as_dict()) + "\n")
         return EXIT_INPUT
-    out_base.with_suffix(".csv").write_bytes(csv_bytes)
-    out_base.with_suffix(".xlsx").write_bytes(xlsx_bytes)
+    try:
+        out_base.with_suffix(".csv").write_bytes(csv_bytes)
+        out_base.with_suffix(".xlsx").write_bytes(xlsx_bytes)
+    except OSError:
+        return fail("file", f"ファイル：「{out_base}」に結果を書き出せません。")
     failed = int((results["エラー"] != "").sum())
     sys.stdout.write(
         f"{len(results)}行を判定しました（エラーのある行：{failed}）。"
