@@ -115,7 +115,11 @@ def _read(request: Any) -> tuple[dict[str, Any], ErrorCollector]:
             periods[side] = values
         if len(periods) == 2:
             for figure, margin_label in MARGINS.values():
-                has = [periods[side][figure] is not None for side in ("current", "comparison")]
+                # a figure typed but unreadable has its own message; do not also call it missing
+                has = [
+                    periods[side][figure] is not None or errors.has(f"{path}.{side}.{figure}")
+                    for side in ("current", "comparison")
+                ]
                 if has[0] != has[1]:
                     side = "comparison" if has[0] else "current"
                     errors.add(
