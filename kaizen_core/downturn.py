@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from kaizen_core.errors import ErrorCollector, InputError
-from kaizen_core.numbers import Month, format_percent, parse_month, parse_yen
+from kaizen_core.numbers import Month, format_percent, parse_month, parse_yen, shorten
 from kaizen_core.params import RuleSet
 from kaizen_core.request import Reader
 
@@ -66,7 +66,7 @@ def _read(request: Any) -> tuple[dict[str, Any], ErrorCollector]:
     for key, value in (raw_sales or {}).items():
         field = f"sales.{key}"
         try:
-            month = parse_month(key, field, f"売上高の年月「{key}」")
+            month = parse_month(key, field, f"売上高の年月「{shorten(key)}」")
             amount = parse_yen(value, field, f"{month.label()}の売上高")
         except InputError as error:
             errors.extend(error)

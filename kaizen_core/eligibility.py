@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kaizen_core.errors import ErrorCollector
-from kaizen_core.numbers import format_man, format_rate, format_yen
+from kaizen_core.numbers import format_man, format_rate, format_yen, json_repr
 from kaizen_core.params import RuleSet
 from kaizen_core.request import Reader
 from kaizen_core.subsidy import PROGRAMME_ALIASES, PROGRAMMES, ROUTE_ALIASES, ROUTES
@@ -163,11 +163,14 @@ def _read(request: Any) -> tuple[dict[str, Any], ErrorCollector]:
     if prefecture not in (None, ""):
         from kaizen_core.directory import find_council
 
-        council = find_council(str(prefecture)) if isinstance(prefecture, (str, int)) else None
+        readable = isinstance(prefecture, str) or (
+            isinstance(prefecture, int) and not isinstance(prefecture, bool) and 0 < prefecture < 100
+        )
+        council = find_council(str(prefecture)) if readable else None
         if council is None:
             errors.add(
                 "prefecture",
-                f"都道府県：「{prefecture}」は都道府県として読み取れません（例：京都府／京都／26）。",
+                f"都道府県：「{json_repr(prefecture)}」は都道府県として読み取れません（例：京都府／京都／26）。",
             )
         parsed["council"] = council
     return parsed, errors

@@ -14,7 +14,16 @@ from fractions import Fraction
 from typing import Any
 
 from kaizen_core.errors import ErrorCollector, InputError
-from kaizen_core.numbers import Month, format_percent, format_yen, parse_month, parse_rate, parse_yen
+from kaizen_core.numbers import (
+    Month,
+    format_percent,
+    format_yen,
+    json_repr,
+    parse_month,
+    parse_rate,
+    parse_yen,
+    shorten,
+)
 from kaizen_core.params import RuleSet
 from kaizen_core.request import Reader
 
@@ -141,7 +150,7 @@ def _read_month_map(
     for month_text, value in (raw or {}).items():
         field_path = reader.field(key) + f".{month_text}"
         try:
-            month = parse_month(month_text, field_path, f"{label}の年月「{month_text}」")
+            month = parse_month(month_text, field_path, f"{label}の年月「{shorten(month_text)}」")
             amount = parse_yen(
                 value, field_path, f"{label}（{month.label()}）", allow_negative=allow_negative
             )
@@ -447,7 +456,9 @@ def _read_seasonality(sales: Reader) -> dict[int, Fraction]:
         return factors
     for key, value in entries.items():
         if key not in {str(m) for m in range(1, 13)}:
-            sales.errors.add(f"sales.seasonality.{key}", f"季節変動：「{key}」は月（1〜12）ではありません。")
+            sales.errors.add(
+                f"sales.seasonality.{key}", f"季節変動：「{shorten(key)}」は月（1〜12）ではありません。"
+            )
             continue
         field = f"sales.seasonality.{key}"
         try:
@@ -458,7 +469,7 @@ def _read_seasonality(sales: Reader) -> dict[int, Fraction]:
         if factor > MAX_SEASONAL_FACTOR:
             sales.errors.add(
                 field,
-                f"{key}月の季節指数：「{value}」は大きすぎます（{format_percent(MAX_SEASONAL_FACTOR)}以下。120%なら「120%」と入力）。",
+                f"{key}月の季節指数：「{json_repr(value)}」は大きすぎます（{format_percent(MAX_SEASONAL_FACTOR)}以下。120%なら「120%」と入力）。",
             )
             continue
         factors[int(key)] = factor
@@ -472,7 +483,7 @@ def _read_actuals(reader: Reader, horizon: list[Month]) -> dict[Month, dict[str,
     for month_text, values in (raw or {}).items():
         path = f"actuals.{month_text}"
         try:
-            month = parse_month(month_text, path, f"実績の年月「{month_text}」")
+            month = parse_month(month_text, path, f"実績の年月「{shorten(month_text)}」")
         except InputError as error:
             reader.errors.extend(error)
             continue
