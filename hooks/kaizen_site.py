@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from macros import PageMacros  # noqa: E402
+from macros import REVERIFY_AFTER_DAYS, PageMacros, report_stale_values  # noqa: E402
 from runtime import runtime_files  # noqa: E402
 from tools import batch_templates, render_batch, render_tool, script_json  # noqa: E402
 
@@ -108,6 +108,9 @@ def on_config(config: Any) -> Any:
     config["extra"]["kz_links"] = {
         name: f"{name}{suffix}" for name in ("privacy", "accessibility", "sources", "en")
     }
+    # Sources due for re-verification: said at build time, never a failure (hooks/macros.py).
+    limit = int(config["extra"].get("kaizen_reverify_days", REVERIFY_AFTER_DAYS))
+    report_stale_values(SITE.store, SITE.as_of, limit)
     return config
 
 

@@ -9,6 +9,9 @@ figure's 基準日 (effective date) and 出典 (source). An unknown key stops th
 from __future__ import annotations
 
 import html
+import logging
+import os
+from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
@@ -16,6 +19,67 @@ from typing import Any
 from calculators.html import japanese_partial_date
 from kaizen_core.numbers import format_man, format_percent, format_yen
 from kaizen_core.params import DatedValue, ParameterStore
+
+# A parameter value whose source was last checked more than this many days before the build's 基準日
+# is reported at build time (mkdocs.yml `extra.kaizen_reverify_days` overrides it).
+REVERIFY_AFTER_DAYS = 365
+log = logging.getLogger("mkdocs.hooks.kaizen_sources")
+
+
+@dataclass(frozen=True)
+class StaleValue:
+    """A value in force on the 基準日 (or scheduled after it) whose ``verified_on`` is too old."""
+
+    key: str
+    effective: date
+    verified_on: date
+    age_days: int
+
+
+def stale_values(
+    store: ParameterStore, as_of: date, max_age_days: int = REVERIFY_AFTER_DAYS
+) -> list[StaleValue]:
+    """The values a page or tool can show on ``as_of`` — the one in force then and any dated after it —
+    whose source was last verified more than ``max_age_days`` days before ``as_of``. Older values
+    (already replaced on ``as_of``) are history and are not re-verified."""
+    found = []
+    for key in sorted(store.parameters):
+        parameter = store.get(key)
+        current = parameter.at(as_of)
+        shown = [value for value in parameter.values if value is current or value.effective > as_of]
+        for value in shown:
+            age = (as_of - value.verified_on).days
+            if age > max_age_days:
+                found.append(StaleValue(key, value.effective, value.verified_on, age))
+    return found
+
+
+def report_stale_values(
+    store: ParameterStore, as_of: date, max_age_days: int = REVERIFY_AFTER_DAYS
+) -> list[str]:
+    """Says at build time which sources are due for re-verification, one line per 確認日.
+
+    Logged at INFO (shown by every normal build) and, in GitHub Actions, as a warning annotation on
+    the run: never a MkDocs warning, which `--strict` would turn into a failed build — an old
+    確認日 must not block publishing a fix. Returns the lines (for the tests)."""
+    by_day: dict[date, list[StaleValue]] = {}
+    for value in stale_values(store, as_of, max_age_days):
+        by_day.setdefault(value.verified_on, []).append(value)
+    lines = []
+    for day in sorted(by_day):
+        values = by_day[day]
+        keys = ", ".join(value.key for value in values[:8]) + (" …" if len(values) > 8 else "")
+        lines.append(
+            f"出典の再確認: 確認日 {day.isoformat()} の値 {len(values)} 件が、基準日 {as_of.isoformat()} より"
+            f" {values[0].age_days} 日前（上限 {max_age_days} 日）です: {keys}"
+            "（docs/hoshu.md「出典を確かめ直す」）"
+        )
+    for line in lines:
+        log.info(line)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            message = line.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            print(f"::warning title=出典の再確認::{message}", flush=True)
+    return lines
 
 
 def japanese_date(day: date) -> str:
