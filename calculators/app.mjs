@@ -10,6 +10,10 @@ const RUNTIME = new URL("./", import.meta.url);
 const SITE_ROOT = new URL("../", import.meta.url);
 const STORAGE_PREFIX = "kaizen-navi:v1:";
 const DEBOUNCE_MS = 120;
+const SLOW_COMPUTE_MS = 4_000;
+const NO_AUTOSAVE_KEY = `${STORAGE_PREFIX}no-autosave`;
+// Share, print, clear and the autosave switch work before Python has started (and if it never does).
+const NEEDS_PYTHON = new Set(["upload", "csv", "xlsx"]);
 
 let workerPromise = null;
 
@@ -80,7 +84,7 @@ function compactArrays(value) {
   return value;
 }
 
-export function flatten(value, prefix = "", out = {}) {
+export function flatten(value, prefix = "", out = Object.create(null)) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => flatten(item, `${prefix}[${index}]`, out));
   } else if (value && typeof value === "object") {
@@ -111,9 +115,11 @@ function formToRequest(form) {
   return unflatten(flat);
 }
 
-function fillForm(context, request) {
-  const flat = flatten(request ?? {});
+// Fills the form from a screened flat request (see screen()) and returns the keys that no input
+// took: a row index or month the form did not make, or a choice that none of its options has.
+function fillForm(context, flat) {
   context.widget?.prepare?.(context, flat);
+  const used = new Set();
   for (const element of context.form.elements) {
     if (!element.name || element.type === "file") continue;
     const raw = flat[element.name];
@@ -121,18 +127,23 @@ function fillForm(context, request) {
     if (element.type === "radio") {
       const word = { はい: "true", いいえ: "false", yes: "true", no: "false" }[text.toLowerCase()] ?? text.toLowerCase();
       element.checked = element.value === word;
+      if (element.checked || raw === undefined || raw === null || text === "") used.add(element.name);
     } else if (element.type === "checkbox") {
       element.checked = text === "true" || text === "はい";
+      used.add(element.name);
     } else if (element.tagName === "SELECT") {
       if (text && ![...element.options].some((option) => option.value === text)) {
-        element.add(new Option(text, text));
+        element.add(new Option(text, text)); // kaizen_core then says what the field accepts
       }
       element.value = text;
+      used.add(element.name);
     } else {
       element.value = text;
+      used.add(element.name);
     }
   }
   applyShowIf(context.form);
+  return Object.keys(flat).filter((key) => !used.has(key) && flat[key] !== null && flat[key] !== "");
 }
 
 // data-kz-show-if="programme=vup|405" hides a field or section unless the condition holds.
@@ -164,7 +175,24 @@ function formToRequestIgnoringVisibility(form) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Share links (#q=…), autosave
+// Share links (#q=…), autosave, files: what reaches the form from outside
+//
+// A share link, the saved form and an uploaded file are treated as hostile. Their size, depth and
+// number of items are bounded before anything walks them; every key must be one the form can show
+// (its own field names, with the row-index and month patterns of its rows and grids: vocabulary());
+// values reach inputs only as .value. What cannot be shown is named in a notice, never dropped
+// silently, and a link or saved form that cannot be read says so.
+
+const LIMITS = { linkChars: 200_000, savedChars: 200_000, depth: 8, nodes: 5_000, keyChars: 120, valueChars: 2_000 };
+const MONTH_PATTERN = "(?:19|20|21)\\d{2}-(?:0[1-9]|1[0-2])";
+const TOKEN_PATTERNS = [
+  ["__I__", "\\d{1,2}"],
+  ["__M__", MONTH_PATTERN],
+  ["__K__", "[a-z_]{1,40}"],
+];
+const SOURCE_NAMES = { link: "このリンク", saved: "この端末に保存していた入力", file: "このファイル" };
+
+class LoadProblem extends Error {}
 
 function encodeRequest(request) {
   const bytes = new TextEncoder().encode(JSON.stringify(request));
@@ -173,20 +201,57 @@ function encodeRequest(request) {
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-function decodeRequest(text) {
-  const base64 = text.replaceAll("-", "+").replaceAll("_", "/");
-  const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
-  const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  return JSON.parse(new TextDecoder().decode(bytes));
+// Depth and size without recursion: a link nested thousands of levels deep is refused here.
+function checkShape(value) {
+  const stack = [[value, 0]];
+  let nodes = 0;
+  while (stack.length) {
+    const [node, depth] = stack.pop();
+    if (++nodes > LIMITS.nodes) throw new LoadProblem(`項目が多すぎます（${LIMITS.nodes.toLocaleString("ja-JP")}個まで）`);
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= LIMITS.depth) throw new LoadProblem(`入れ子が深すぎます（${LIMITS.depth}段まで）`);
+    for (const item of Object.values(node)) stack.push([item, depth + 1]);
+  }
 }
 
-function sharedRequest() {
-  const match = location.hash.match(/^#q=([A-Za-z0-9_-]+)$/);
-  if (!match) return null;
+export function parseRequestText(text) {
+  let value;
   try {
-    return decodeRequest(match[1]);
+    value = JSON.parse(text);
   } catch {
-    return null;
+    throw new LoadProblem("中身を読み取れません（形式が壊れています）");
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new LoadProblem("中身が入力の形（項目と値の組）になっていません");
+  }
+  checkShape(value);
+  return value;
+}
+
+export function decodeRequest(text) {
+  if (text.length > LIMITS.linkChars) {
+    throw new LoadProblem(`長すぎます（${LIMITS.linkChars.toLocaleString("ja-JP")}文字まで）`);
+  }
+  let json;
+  try {
+    if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new Error("not base64url");
+    const base64 = text.replaceAll("-", "+").replaceAll("_", "/");
+    const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
+    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+    json = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new LoadProblem("文字が壊れています（リンクが途中で切れていないか確かめてください）");
+  }
+  return parseRequestText(json);
+}
+
+/** The request in the address's #q= part: {request} or {problem}; both null without one. */
+function readLink() {
+  if (!location.hash.startsWith("#q=")) return { request: null, problem: null };
+  try {
+    return { request: decodeRequest(location.hash.slice(3)), problem: null };
+  } catch (error) {
+    return { request: null, problem: error instanceof LoadProblem ? error.message : "読み取れません" };
   }
 }
 
@@ -194,12 +259,38 @@ function storageKey(tool) {
   return STORAGE_PREFIX + tool;
 }
 
-function loadSaved(tool) {
+function forget(tool) {
   try {
-    const text = localStorage.getItem(storageKey(tool));
-    return text ? JSON.parse(text) : null;
+    localStorage.removeItem(storageKey(tool));
+    return true;
   } catch {
-    return null;
+    return false; // storage disabled: nothing was kept either
+  }
+}
+
+/** The autosaved request: {request} or {problem} (the unreadable copy is then removed). */
+function loadSaved(tool) {
+  let text = null;
+  try {
+    text = localStorage.getItem(storageKey(tool));
+  } catch {
+    return { request: null, problem: null }; // storage disabled
+  }
+  if (!text) return { request: null, problem: null };
+  try {
+    if (text.length > LIMITS.savedChars) throw new LoadProblem("大きすぎます");
+    return { request: parseRequestText(text), problem: null };
+  } catch (error) {
+    forget(tool);
+    return { request: null, problem: error instanceof LoadProblem ? error.message : "読み取れません" };
+  }
+}
+
+function autosaveWanted() {
+  try {
+    return localStorage.getItem(NO_AUTOSAVE_KEY) !== "1";
+  } catch {
+    return false;
   }
 }
 
@@ -209,6 +300,105 @@ function save(tool, request) {
   } catch {
     /* storage full or disabled: the page still works, only without autosave */
   }
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+// A field name as a pattern: a concrete row ("loans[1]") or month ("2026-07") stands for any, and
+// the tokens of the row and cell <template>s for what they are replaced with.
+function namePattern(name) {
+  let pattern = escapeRegExp(name)
+    .replace(/\\\[\d+\\\]/g, "\\[\\d{1,2}\\]")
+    .replace(/(?<!\d)\d{4}-\d{2}(?!\d)/g, MONTH_PATTERN);
+  for (const [token, replacement] of TOKEN_PATTERNS) pattern = pattern.split(token).join(replacement);
+  return pattern;
+}
+
+/** Every request key the form can show: its inputs' names, its templates', and the widget's aliases. */
+function vocabulary(context) {
+  if (context.vocabulary) return context.vocabulary;
+  const names = new Set(context.widget?.aliases?.(context.form) ?? []);
+  const grids = new Set();
+  const scan = (root) => {
+    for (const node of root.querySelectorAll("[name]")) names.add(node.getAttribute("name"));
+    for (const node of root.querySelectorAll("[data-kz-grid]")) grids.add(node.getAttribute("data-kz-grid"));
+    for (const template of root.querySelectorAll("template")) scan(template.content);
+  };
+  scan(context.form);
+  const patterns = new Set();
+  for (const name of names) {
+    const expanded = name.includes("__P__") ? [...grids].map((grid) => name.split("__P__").join(grid)) : [name];
+    for (const one of expanded) patterns.add(namePattern(one));
+  }
+  context.vocabulary = new RegExp(`^(?:${[...patterns].join("|")})$`);
+  return context.vocabulary;
+}
+
+/** The request's keys the form can take, and those it cannot (never shown, never sent). */
+function screen(context, request) {
+  const flat = flatten(request);
+  const words = vocabulary(context);
+  const accepted = Object.create(null);
+  const refused = [];
+  for (const [key, value] of Object.entries(flat)) {
+    if (value === null || value === "") continue; // nothing to show: an unanswered question
+    const plain = value === null || ["string", "number", "boolean"].includes(typeof value);
+    const short = typeof value !== "string" || value.length <= LIMITS.valueChars;
+    if (key.length <= LIMITS.keyChars && words.test(key) && plain && short) accepted[key] = value;
+    else refused.push(key);
+  }
+  return { flat: accepted, refused };
+}
+
+function quoted(keys) {
+  const shown = keys.slice(0, 8).map((key) => {
+    const text = [...key].length > 40 ? `${[...key].slice(0, 40).join("")}…` : key;
+    return `「${text}」`;
+  });
+  const rest = keys.length - shown.length;
+  return shown.join("、") + (rest > 0 ? `ほか${rest}項目` : "");
+}
+
+/**
+ * Puts a request from a link, storage or a file into the form. Returns the notice to show (or null)
+ * and the request as far as the form could take it (what a share link computes at first).
+ */
+function loadRequest(context, request, source) {
+  const { flat, refused } = screen(context, request);
+  const taken = { ...flat };
+  let unused;
+  try {
+    unused = fillForm(context, flat);
+  } catch {
+    fillForm(context, screen(context, defaultRequest(context)).flat);
+    return { notice: `${SOURCE_NAMES[source]}を入力欄に入れられませんでした。入力例を表示しています。`, request: null };
+  }
+  for (const key of unused) delete taken[key];
+  const skipped = [...refused, ...unused];
+  const notice = skipped.length
+    ? `${SOURCE_NAMES[source]}の一部の項目は、この画面では扱えません: ${quoted(skipped)}。それ以外の項目を入力欄に入れました。`
+    : null;
+  return { notice, request: unflatten(taken) };
+}
+
+function defaultRequest(context) {
+  return JSON.parse(context.root.querySelector("#kz-default").textContent);
+}
+
+function showNotice(context, messages) {
+  const box = context.root.querySelector("#kz-load-notice");
+  if (!box) return;
+  const lines = messages.filter(Boolean);
+  box.replaceChildren(
+    ...lines.map((message) => {
+      const line = document.createElement("p");
+      line.textContent = message;
+      return line;
+    }),
+  );
+  box.hidden = lines.length === 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -346,10 +536,35 @@ function syncAttributes(old, fresh) {
   for (const name of old.getAttributeNames()) if (!fresh.hasAttribute(name)) old.removeAttribute(name);
 }
 
-function showResults(results, html) {
+// The results' HTML is made by kaizen_core's views (Jinja with autoescape: every typed text is
+// escaped there). It is parsed inert in a <template> and, as a second line behind that and the
+// page's Content-Security-Policy, anything that could run is removed before it reaches the page.
+const UNSAFE_ELEMENTS = new Set(["SCRIPT", "IFRAME", "OBJECT", "EMBED", "BASE", "META", "LINK", "FORM", "FRAME", "FRAMESET"]);
+
+export function inertFragment(html) {
   const template = document.createElement("template");
   template.innerHTML = html;
-  morph(results, template.content);
+  const walker = document.createTreeWalker(template.content, NodeFilter.SHOW_ELEMENT);
+  const doomed = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (UNSAFE_ELEMENTS.has(node.nodeName.toUpperCase())) {
+      doomed.push(node);
+      continue;
+    }
+    for (const name of node.getAttributeNames()) {
+      const value = node.getAttribute(name);
+      const lower = name.toLowerCase();
+      if (lower.startsWith("on") || lower === "srcdoc" || (/^(href|src|xlink:href|action|formaction)$/.test(lower) && /^\s*(javascript|data|vbscript):/i.test(value))) {
+        node.removeAttribute(name);
+      }
+    }
+  }
+  for (const node of doomed) node.remove();
+  return template.content;
+}
+
+function showResults(results, html) {
+  morph(results, inertFragment(html));
 }
 
 function publish(context, text) {
@@ -366,10 +581,17 @@ async function compute(context, override = null) {
     return;
   }
   context.busy = true;
+  // A computation normally takes milliseconds: if the worker is still busy after a few seconds,
+  // say so instead of showing the previous answer as if it were current.
+  const slow = setTimeout(() => {
+    context.root.querySelector("#kz-results")?.classList.add("kz-stale");
+    setStatus(context, "計算に時間がかかっています。下の結果は直前のものです。このままお待ちください。", "busy");
+  }, SLOW_COMPUTE_MS);
   try {
     const request = override ?? formToRequest(context.form);
     const began = performance.now();
     const answer = JSON.parse(await context.api.compute(context.tool, JSON.stringify(request), context.shownDigest));
+    clearTimeout(slow);
     if (!context.root.isConnected) return;
     clearMessages(context);
     showParsed(context, answer.parsed);
@@ -393,12 +615,19 @@ async function compute(context, override = null) {
       results.classList.add("kz-stale");
       setStatus(context, "入力に直すところがあります（赤い字の説明を見てください）。結果は直前の計算のままです。", "error");
     }
-    if (!override) save(context.tool, request);
+    if (!override && context.autosave) save(context.tool, request);
     const elapsed = performance.now() - began;
     context.timings.push(elapsed);
     context.root.dataset.kzLastMs = elapsed.toFixed(1);
     context.root.dataset.kzComputed = String(Number(context.root.dataset.kzComputed ?? 0) + 1);
+  } catch {
+    // the worker failed (it answers every bad input with a message, so this is not the input)
+    context.shownDigest = "";
+    context.root.querySelector("#kz-results")?.classList.add("kz-stale");
+    setStatus(context, "計算できませんでした。下の結果は直前のもので、今の入力のものではありません。入力を見直すか、ページを読み込み直してください。", "failed");
+    context.root.dataset.kzComputed = String(Number(context.root.dataset.kzComputed ?? 0) + 1);
   } finally {
+    clearTimeout(slow);
     context.busy = false;
     if (context.again) {
       context.again = false;
@@ -460,12 +689,34 @@ async function onAction(context, action, event) {
     window.print();
     return;
   }
-  if (action === "clear") {
-    localStorage.removeItem(storageKey(context.tool));
-    history.replaceState(null, "", location.pathname + location.search);
-    fillForm(context, JSON.parse(context.root.querySelector("#kz-default").textContent));
-    actionStatus(context, "この端末に保存していた入力を消去し、入力例に戻しました。");
-    await compute(context);
+  if (action === "example" || action === "empty") {
+    forget(context.tool);
+    if (location.hash.startsWith("#q=")) history.replaceState(null, "", location.pathname + location.search);
+    showNotice(context, []);
+    const request = action === "example" ? defaultRequest(context) : {};
+    fillForm(context, screen(context, request).flat);
+    actionStatus(
+      context,
+      action === "example" ? "この端末に保存していた入力を消去し、入力例に戻しました。" : "この端末に保存していた入力を消去し、入力欄を空にしました。",
+    );
+    if (context.api) await compute(context);
+    return;
+  }
+  if (action === "autosave") {
+    context.autosave = !event.target.checked;
+    try {
+      if (context.autosave) localStorage.removeItem(NO_AUTOSAVE_KEY);
+      else localStorage.setItem(NO_AUTOSAVE_KEY, "1");
+    } catch {
+      /* storage disabled: nothing is kept anyway */
+    }
+    if (!context.autosave) forget(context.tool);
+    actionStatus(
+      context,
+      context.autosave
+        ? "入力をこの端末（このブラウザ）に保存します。次に開いたときも続きから使えます。"
+        : "入力をこの端末に保存しません。保存していた入力も消去しました（このブラウザのすべての計算ツールに適用）。",
+    );
     return;
   }
   if (action === "upload") {
@@ -479,9 +730,10 @@ async function onAction(context, action, event) {
       actionStatus(context, answer.errors.map((e) => e.message).join(" "));
       return;
     }
-    fillForm(context, answer.request);
+    const { notice } = loadRequest(context, answer.request, "file");
+    showNotice(context, [notice]);
     await compute(context);
-    actionStatus(context, `「${file.name}」の内容を入力欄に読み込みました。`);
+    actionStatus(context, `「${file.name}」の内容を入力欄に読み込みました。${notice ? "読み込めなかった項目があります（上の注意を見てください）。" : ""}`);
     return;
   }
   if (!request) {
@@ -490,22 +742,37 @@ async function onAction(context, action, event) {
   }
   if (action === "csv") {
     const bytes = await context.api.export_csv(context.tool, JSON.stringify(request));
+    if (exportFailed(context, bytes)) return;
     download(bytes, `${fileStem(context)}.csv`, "text/csv;charset=utf-8");
     actionStatus(context, "CSV ファイルを保存しました（Excel でそのまま開けます）。");
   } else if (action === "xlsx") {
     actionStatus(context, "Excel 形式を準備しています（初めてのときは数秒かかります）…");
     const bytes = await context.api.export_xlsx(context.tool, JSON.stringify(request), wheels);
+    if (exportFailed(context, bytes)) return;
     download(bytes, `${fileStem(context)}.xlsx`, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     actionStatus(context, "Excel ファイル（xlsx）を保存しました。");
   }
 }
 
+// The worker answers an export it could not make with its messages (JSON text) instead of bytes.
+function exportFailed(context, result) {
+  if (typeof result !== "string") return false;
+  let messages = [];
+  try {
+    messages = (JSON.parse(result).errors ?? []).map((error) => error.message);
+  } catch {
+    /* the generic message below */
+  }
+  actionStatus(context, messages.length ? `保存できませんでした。${messages.join(" ")}` : "保存できませんでした。もう一度試してください。");
+  return true;
+}
+
 function bindActions(context) {
   for (const control of context.root.querySelectorAll("[data-kz-action]")) {
     const action = control.dataset.kzAction;
-    const type = action === "upload" ? "change" : "click";
+    const type = action === "upload" || action === "autosave" ? "change" : "click";
     control.addEventListener(type, (event) => {
-      if (!context.api) {
+      if (NEEDS_PYTHON.has(action) && !context.api) {
         actionStatus(context, "計算の準備ができてから使えます。少し待ってください。");
         return;
       }
@@ -597,6 +864,7 @@ async function mount(root) {
     api: null,
     request: JSON.parse(root.querySelector("#kz-default").textContent),
     shownDigest: root.querySelector("#kz-result").dataset.kzDigest ?? "",
+    autosave: autosaveWanted(),
   };
   globalThis.kaizenTool = context; // for automated checks and the benchmark
   context.widget = await loadWidget(context);
@@ -609,10 +877,24 @@ async function mount(root) {
     },
   });
   performance.mark("kz-widget-ready");
-  const shared = sharedRequest();
-  const initial = shared ?? loadSaved(context.tool);
-  if (initial) fillForm(context, initial);
+  const link = readLink();
+  const saved = context.autosave ? loadSaved(context.tool) : { request: null, problem: null };
+  const notices = [];
+  let shared = null;
+  if (link.request) {
+    const loaded = loadRequest(context, link.request, "link");
+    notices.push(loaded.notice);
+    shared = loaded.request;
+  } else {
+    if (saved.request) notices.push(loadRequest(context, saved.request, "saved").notice);
+    const shown = saved.request ? "この端末に保存していた入力" : "入力例";
+    if (link.problem) notices.push(`この共有リンクは読み取れませんでした（${link.problem}）。代わりに${shown}を表示しています。`);
+    if (saved.problem) notices.push(`この端末に保存していた入力は読み取れなかったため（${saved.problem}）、消去して入力例を表示しています。`);
+  }
+  showNotice(context, notices);
   applyShowIf(context.form);
+  const autosaveSwitch = root.querySelector('[data-kz-action="autosave"]');
+  if (autosaveSwitch) autosaveSwitch.checked = !context.autosave;
   context.form.addEventListener("input", () => {
     applyShowIf(context.form);
     if (context.api) scheduleCompute(context);
@@ -625,10 +907,15 @@ async function mount(root) {
   bindActions(context);
   // Opening another share link in the same tab (or editing the #q= part) loads that request.
   window.addEventListener("hashchange", () => {
-    const request = sharedRequest();
-    if (!request || !context.api || !root.isConnected) return;
-    fillForm(context, request);
-    compute(context, request);
+    if (!root.isConnected || !location.hash.startsWith("#q=")) return;
+    const { request, problem } = readLink();
+    if (problem) {
+      showNotice(context, [`この共有リンクは読み取れませんでした（${problem}）。入力欄はそのままです。`]);
+      return;
+    }
+    const loaded = loadRequest(context, request, "link");
+    showNotice(context, [loaded.notice]);
+    if (context.api) compute(context, loaded.request ?? formToRequest(context.form));
   });
   busy(root, true);
   // On a slow line or an old PC the first start can take long: say so rather than look stuck.

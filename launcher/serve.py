@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import re
 import socket
 import sys
 import webbrowser
@@ -35,8 +36,23 @@ MIME_TYPES = {
 }
 
 
+_POLICY_META = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
+
+
+def page_policy(path: Path) -> str | None:
+    """The Content-Security-Policy a page of the site carries in its <meta> (the build writes it
+    into every page; tool pages have their own). Sent as a header too, where a server can."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    found = _POLICY_META.search(head)
+    return found.group(1).decode("ascii") if found else None
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files with fixed MIME types and no request logging noise."""
+    """Static files with fixed MIME types, the pages' security policy and no request logging noise."""
 
     extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -46,8 +62,20 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def _policy(self) -> str | None:
+        target = Path(self.translate_path(self.path))
+        if target.is_dir():
+            target = target / "index.html"
+        if target.suffix != ".html":
+            return None  # scripts and data: the policy of the page that loads them applies
+        return page_policy(target)
+
     def end_headers(self) -> None:
         self.send_header("X-Content-Type-Options", "nosniff")
+        policy = self._policy()
+        if policy:
+            self.send_header("Content-Security-Policy", policy)
+        self.send_header("Referrer-Policy", "no-referrer")
         super().end_headers()
 
 

@@ -226,6 +226,13 @@ export function prepare(ctx, flat) {
         values.set(key, String(value));
       }
     }
+    // Only the years around 最近の月 get rows; a month far from it is left out (app.mjs names it).
+    const latest = latestMonth(String(flat.latest_month ?? ""), values);
+    const reach = (state.settings.max ?? 5) + 2;
+    for (const key of [...values.keys()]) {
+      const year = Number(key.slice(0, 4));
+      if (year < latest.year - reach || year > latest.year + 1) values.delete(key);
+    }
     rebuild(state, values, String(flat.latest_month ?? ""), String(flat.cause ?? ""));
     say(state, "");
   }

@@ -8,6 +8,16 @@
 // (calculators/templates/widgets/forecast_*.html) with the tokens __I__ __N__ __M__ __L__ __P__.
 
 const STATE = new WeakMap();
+/**
+ * Request keys the form takes although no input has that name now (app.mjs's vocabulary): a
+ * seasonality given as a list of 12 is shown in the 1月…12月 inputs, and a recurring amount is
+ * "payroll" or "payroll.amount" depending on whether some month differs (prepare()).
+ */
+export function aliases(form) {
+  const names = ["sales.seasonality[__I__]"];
+  for (const box of all(form, "[data-kz-recurring]")) names.push(box.dataset.kzRecurring, `${box.dataset.kzRecurring}.amount`);
+  return names;
+}
 const RENAMED = ["name", "id", "for", "aria-describedby", "data-kz-field", "data-kz-show-if", "data-kz-grid"];
 const PRESET_ROWS = { cash: [], next: [["1", "100%"]], next2: [["2", "100%"]] };
 const PRESET_OF_MONTH = { 0: "cash", 1: "next", 2: "next2" };
@@ -78,13 +88,27 @@ function attr(name, value) {
   return `[${name}="${CSS.escape(value)}"]`;
 }
 
+// Clones a <template> and writes the tokens into its attributes and text with DOM APIs. The values
+// can come from a share link, a file or storage: they are never parsed as HTML.
 function instantiate(form, name, tokens) {
   const template = q(form, `template${attr("data-kz-template", name)}`);
-  let html = template.innerHTML;
-  for (const [token, value] of tokens) html = html.split(token).join(value);
-  const holder = document.createElement("template");
-  holder.innerHTML = html.trim();
-  return holder.content.firstElementChild;
+  const root = template.content.firstElementChild.cloneNode(true);
+  const swap = (text) => {
+    let next = text;
+    for (const [token, value] of tokens) next = next.split(token).join(value);
+    return next;
+  };
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+  for (let node = root; node; node = walker.nextNode()) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      if (node.nodeValue.includes("__")) node.nodeValue = swap(node.nodeValue);
+      continue;
+    }
+    for (const attribute of [...node.attributes]) {
+      if (attribute.value.includes("__")) node.setAttribute(attribute.name, swap(attribute.value));
+    }
+  }
+  return root;
 }
 
 function replaceInAttributes(root, pairs) {
@@ -590,7 +614,8 @@ export function prepare(ctx, flat) {
   // A seasonality given as a list of 12 is shown in the 1月…12月 inputs.
   for (const key of under("sales.seasonality[")) {
     const index = Number(/\[(\d+)\]$/.exec(key)?.[1]);
-    flat[`sales.seasonality.${index + 1}`] = flat[key];
+    if (index < 12) flat[`sales.seasonality.${index + 1}`] = flat[key];
+    if (index < 12) delete flat[key];
   }
 
   // Modes

@@ -61,6 +61,8 @@ def test_share_links_give_the_cli_answer(page: Any, base_url: str, tool: str) ->
             wait_recomputed(page, before)
         shown = json.loads(page.text_content("#kz-result"))
         assert shown == cli(tool, case["request"]), case["name"]
+        # every key of a golden request is one the form can show: no notice
+        assert page.is_hidden("#kz-load-notice"), (case["name"], page.text_content("#kz-load-notice"))
         assert results_are_the_answers_html(page, tool), case["name"]
     assert python_start(page) == "snapshot"  # the answers above came from the restored Python
 
@@ -233,7 +235,7 @@ def test_subsidy_autosave_clear_and_share(page: Any, base_url: str) -> None:
     page.click("[data-kz-action=share]")
     link = page.input_value("#kz-share-url")
     assert "#q=" in link
-    page.click("[data-kz-action=clear]")
+    page.click("[data-kz-action=example]")
     page.wait_for_function("document.querySelector('#kz-f-fees-plan').value === '22.5万'")
     page.goto(link)
     page.reload()

@@ -1,0 +1,127 @@
+"""The Content-Security-Policy of every page, and the pages made to keep it.
+
+GitHub Pages cannot send headers, so the policy is a ``<meta http-equiv>`` tag, the first thing in
+every page's ``<head>`` (a policy applies only to what follows it). ``launcher/serve.py`` reads the
+same tag from the copy it serves and also sends it as a header.
+
+No script may run from the page's text: ``script-src`` is ``'self'`` and Pyodide's
+``'wasm-unsafe-eval'``, nothing else. Material for MkDocs writes a few small scripts inline (its
+storage helpers, the colour palette, content tabs); :func:`externalise_scripts` moves each into a
+file named by its content's hash, so a Material upgrade needs no change here. JSON data blocks
+(``type="application/json"``) and PyScript's worker tag (``type="py"``) never execute and stay.
+
+The exceptions, and why, are listed on the maintainers' page (docs/hoshu.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from pathlib import Path
+
+
+def _policy(*script_extra: str) -> str:
+    return "; ".join(
+        (
+            "default-src 'self'",
+            # Pyodide compiles its WebAssembly: 'wasm-unsafe-eval' allows exactly that, not eval().
+            " ".join(("script-src 'self' 'wasm-unsafe-eval'", *script_extra)),
+            # Material and the tool pages set style attributes (positions, hidden bars, the charts'
+            # SVG): styles cannot run code. Everything else is 'self'.
+            "style-src 'self' 'unsafe-inline'",
+            # Material's icons are data: SVGs in its CSS; downloads (CSV/xlsx) are blob: links.
+            "img-src 'self' data: blob:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            # PyScript starts its worker from a blob: URL that imports its modules from this site.
+            "worker-src 'self' blob:",
+            "manifest-src 'self'",
+            "frame-src 'none'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        )
+    )
+
+
+# Content pages: no eval of any kind.
+POLICY = _policy()
+# Tool pages: PyScript builds its worker hooks with Function() from their source text (the way it
+# hands JavaScript hooks to a worker, in its hooks.js and polyscript's worker template; no data of
+# ours ever reaches them). The exception is written on the maintainers' page.
+TOOL_POLICY = _policy("'unsafe-eval'")
+
+
+def meta(policy: str) -> str:
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+
+
+INLINE_DIR = "assets/inline"
+
+_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
+_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
+_EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module"}
+_CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?\s*/?>", re.I)
+
+
+def add_policy(html: str, policy: str = POLICY) -> str:
+    """The page with the policy as the first element of its head, right after the charset."""
+    if 'http-equiv="Content-Security-Policy"' in html:
+        return html
+    found = _CHARSET.search(html)
+    if found is None:
+        raise ValueError("a page without <meta charset>: the policy has nowhere to go first")
+    return html[: found.end()] + meta(policy) + html[found.end() :]
+
+
+def externalise_scripts(html: str, page_dir: str) -> tuple[str, dict[str, str]]:
+    """Moves inline scripts into files (``assets/inline/<hash>.js``), returned as {path: text}.
+
+    ``page_dir`` is the page's folder in the site ("" for the home page, "tools/subsidy").
+    """
+    files: dict[str, str] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        attrs, body = match.group("attrs"), match.group("body")
+        if re.search(r"\bsrc\s*=", attrs, re.I) or not body.strip():
+            return match.group(0)
+        typed = _TYPE.search(attrs)
+        kind = typed.group(1).lower() if typed else ""
+        if kind not in _EXECUTABLE_TYPES:
+            return match.group(0)  # JSON data, PyScript's config and worker tags: never executed
+        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+        path = f"{INLINE_DIR}/{digest}.js"
+        files[path] = body
+        href = posixpath.relpath(path, page_dir or ".")
+        return f'<script{attrs} src="{href}"></script>'
+
+    return _SCRIPT.sub(replace, html), files
+
+
+def inline_executables(html: str) -> list[str]:
+    """The inline scripts of a page that a browser would run (for the tests: there must be none)."""
+    found = []
+    for match in _SCRIPT.finditer(html):
+        attrs, body = match.group("attrs"), match.group("body")
+        typed = _TYPE.search(attrs)
+        kind = typed.group(1).lower() if typed else ""
+        if body.strip() and kind in _EXECUTABLE_TYPES:
+            found.append(body)
+    return found
+
+
+def inline_handlers(html: str) -> list[str]:
+    """Event-handler attributes (onclick=…) in a page: the policy blocks them, so there must be none."""
+    return re.findall(r"<[a-z][^>]*\s(on[a-z]+)\s*=", html, re.I)
+
+
+def harden(html: str, page_dir: str, site_dir: Path, *, tool: bool = False) -> str:
+    """The page as published: its inline scripts in files under ``site_dir``, the policy first."""
+    html, files = externalise_scripts(html, page_dir)
+    for path, text in files.items():
+        target = site_dir / path
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    return add_policy(html, TOOL_POLICY if tool else POLICY)
