@@ -7,12 +7,14 @@ Everything is served from the site itself (``runtime/``); no page ever asks anot
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import io
 import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import tomllib
 import zipfile
@@ -39,10 +41,24 @@ BOOT = "kaizen-boot.mjs"
 PACKAGES = ("kaizen_core", "calculators")
 # Fixed timestamp: the zip (and so its hash in the file name) changes only when the code changes.
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+# PyScript's modules the tool pages load (recorded in Chromium, tests/browser/test_updates.py):
+# its entry (core.js), the chunk that re-exports and the error plugin, which it still imports with
+# every plugin switched off. The build ships these and what they import statically
+# (``pyscript_modules``); the other chunks (the editor's codemirror, the terminal's xterm, MicroPython,
+# TOML, package graphs: about 1 MB) are for features the site never uses, and are neither shipped
+# nor kept offline.
+PYSCRIPT_LOADED = ("core", "error")
+# The start of a Pyodide memory snapshot (pyodide.asm.mjs, makeMemorySnapshot): a magic number,
+# the offset of the memory image (after a JSON header), the header's length, then the build id.
+SNAPSHOT_MAGIC = 0x706E7300
 
 
 class RuntimeMissing(RuntimeError):
     """npm or the wheel vendoring step has not run: `make build` does both."""
+
+
+class SnapshotTooLarge(RuntimeError):
+    """The memory snapshot holds more memory than the pinned Pyodide can restore."""
 
 
 def package_files() -> dict[str, bytes]:
@@ -136,6 +152,129 @@ def memory_snapshot(modules: list[str]) -> bytes:
     return _run_node(script, payload, cache, "making the memory snapshot", TZ="Asia/Tokyo")
 
 
+def wasm_initial_memory(wasm: bytes) -> int:
+    """The bytes of memory a WebAssembly module starts with (its one memory's minimum, in 64 KiB
+    pages), read from the module's memory section, or its import section if the memory is imported."""
+
+    def uleb(at: int) -> tuple[int, int]:
+        value = shift = 0
+        while True:
+            byte = wasm[at]
+            at += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                return value, at
+
+    def limits(at: int) -> int:
+        flags = wasm[at]
+        if flags & ~0x07:
+            raise ValueError(f"unknown memory limits flags {flags:#x}")
+        minimum, _ = uleb(at + 1)
+        return minimum * 65536
+
+    def name(at: int) -> tuple[str, int]:
+        length, at = uleb(at)
+        return wasm[at : at + length].decode("utf-8"), at + length
+
+    if wasm[:8] != b"\0asm\x01\0\0\0":
+        raise ValueError("not a WebAssembly module (version 1)")
+    at = 8
+    while at < len(wasm):
+        section, at = wasm[at], at + 1
+        size, at = uleb(at)
+        end = at + size
+        if section == 5:  # memory: a count, then each memory's limits
+            count, inner = uleb(at)
+            if count:
+                return limits(inner)
+        elif section == 2:  # import: module name, field name, kind, description
+            count, inner = uleb(at)
+            for _ in range(count):
+                _, inner = name(inner)
+                _, inner = name(inner)
+                kind, inner = wasm[inner], inner + 1
+                if kind == 2:
+                    return limits(inner)
+                if kind == 0:  # function: a type index
+                    _, inner = uleb(inner)
+                elif kind == 1:  # table: reference type, limits
+                    inner += 1
+                    flags, inner = wasm[inner], inner + 1
+                    _, inner = uleb(inner)
+                    if flags & 1:
+                        _, inner = uleb(inner)
+                elif kind == 3:  # global: value type, mutability
+                    inner += 2
+                elif kind == 4:  # tag: attribute, type index
+                    _, inner = uleb(inner + 1)
+                else:
+                    raise ValueError(f"unknown import kind {kind}")
+        at = end
+    raise ValueError("the WebAssembly module has no memory")
+
+
+def check_snapshot_fits(snapshot_gz: bytes, initial_memory: int) -> int:
+    """The size of the memory image in this gzip'd Pyodide snapshot, if the pinned Pyodide can
+    restore it; otherwise :class:`SnapshotTooLarge`, which stops the build.
+
+    Pyodide restores a snapshot by copying its memory image over the WebAssembly memory right
+    after instantiating it (``API.restoreSnapshot``: ``Module.HEAP8.set(...)``), before anything can
+    grow that memory. The module defines its own memory, so ``INITIAL_MEMORY`` (which
+    pyodide.mjs sets to the snapshot's length) changes nothing: the memory is the wasm's minimum,
+    30 MiB (480 pages) for Pyodide 314.0.7. An image larger than that fails with "offset is out of
+    bounds" (Pyodide issue 6254), and every visitor falls back to the slow normal start. It is as
+    large as Python's memory when the snapshot was made: importing more before the snapshot
+    (scripts/pyodide_snapshot.mjs) can grow it past the limit.
+    """
+    try:
+        image = gzip.decompress(snapshot_gz)
+    except (OSError, EOFError) as error:
+        raise SnapshotTooLarge(f"the memory snapshot is not valid gzip: {error}") from error
+    if len(image) < 16:
+        raise SnapshotTooLarge("the memory snapshot is too short to be one")
+    magic, offset = (int(field) for field in struct.unpack_from("<2I", image))
+    if magic != SNAPSHOT_MAGIC or not 16 <= offset <= len(image):
+        raise SnapshotTooLarge("the memory snapshot does not start as Pyodide's snapshots do")
+    memory = len(image) - offset
+    if memory > initial_memory:
+        raise SnapshotTooLarge(
+            f"the memory snapshot holds {memory:,} bytes of memory ({len(image):,} decompressed), "
+            f"more than the {initial_memory:,} bytes the pinned Pyodide starts with: it could not "
+            "restore it (Pyodide issue 6254) and every tool page would start slowly. Import fewer "
+            "modules before the snapshot (hooks/runtime.py compiled_python, "
+            "scripts/pyodide_snapshot.mjs), or check whether this Pyodide grows its memory before "
+            "restoring a snapshot."
+        )
+    return memory
+
+
+def pyscript_modules(dist: Path, loaded: tuple[str, ...] = PYSCRIPT_LOADED) -> list[str]:
+    """The file names of PyScript's modules the pages load: core.js, the chunks named in
+    ``loaded`` (``core`` for ``core-<hash>.js``) and every module they import statically."""
+    chunks = {path.name: path for path in dist.glob("*.js")}
+    wanted = ["core.js"]
+    for stem in loaded:
+        found = [name for name in chunks if re.fullmatch(rf"{re.escape(stem)}-[\w-]{{8}}\.js", name)]
+        if len(found) != 1:
+            raise RuntimeMissing(
+                f"@pyscript/core has {len(found)} chunks named {stem}-*.js, not one: "
+                "check PYSCRIPT_LOADED in hooks/runtime.py against what a tool page loads."
+            )
+        wanted.extend(found)
+    shipped: set[str] = set()
+    while wanted:
+        module = wanted.pop()
+        if module in shipped:
+            continue
+        if module not in chunks:
+            raise RuntimeMissing(f"@pyscript/core's {module} is imported but missing from its dist/.")
+        shipped.add(module)
+        text = chunks[module].read_text(encoding="utf-8")
+        wanted.extend(re.findall(r'(?:\bfrom|\bimport)\s*"\./([\w.-]+\.js)"', text))
+    return sorted(shipped)
+
+
 def package_zip(sources: dict[str, bytes], compiled: dict[str, Any]) -> bytes:
     """Our packages (sources as tested) with their bytecode for the shipped Pyodide, as one zip.
 
@@ -195,9 +334,9 @@ def runtime_files(config: Any) -> tuple[list[File], dict[str, Any]]:
     for name in PYODIDE_FILES:
         add(f"pyodide/{name}", path=_npm(NODE / "pyodide" / name))
     dist = _npm(NODE / "@pyscript" / "core" / "dist")
-    for path in sorted(dist.glob("*.js")):
-        if path.name != "service-worker.js":
-            add(f"pyscript/{path.name}", path=path)
+    pyscript = pyscript_modules(dist)
+    for name in pyscript:
+        add(f"pyscript/{name}", path=dist / name)
     # Material's offline build (file://) runs its search in an iframe; this is the shim it needs,
     # served from here instead of unpkg.com.
     add("iframe-worker/shim.js", path=_npm(NODE / "iframe-worker" / "shim" / "index.js"))
@@ -210,6 +349,9 @@ def runtime_files(config: Any) -> tuple[list[File], dict[str, Any]]:
     worker_name = f"worker-{hashlib.sha256(worker).hexdigest()[:12]}.py"
     add(worker_name, content=worker)
     snapshot = memory_snapshot(compiled["modules"])
+    check_snapshot_fits(
+        snapshot, wasm_initial_memory(_npm(NODE / "pyodide" / "pyodide.asm.wasm").read_bytes())
+    )
     snapshot_name = f"snapshot-{hashlib.sha256(snapshot).hexdigest()[:12]}.bin"
     add(f"pyodide/{snapshot_name}", content=snapshot)
     boot = (ROOT / "calculators" / "boot.mjs").read_text(encoding="utf-8")
@@ -241,7 +383,7 @@ def runtime_files(config: Any) -> tuple[list[File], dict[str, Any]]:
     # PyScript's entry module, the chunk it re-exports, the one plugin module it still loads with
     # all plugins switched off (error.js, to switch itself off) and app.mjs, fetched by the page
     # (the worker fetches Pyodide on its own: a document's preloads would not be shared with it).
-    chunks = sorted(path.name for pattern in ("core-*.js", "error-*.js") for path in dist.glob(pattern))
+    chunks = [name for name in pyscript if name != "core.js"]
     facts = {
         "modulepreload": [
             f"{RUNTIME}/pyscript/core.js",
