@@ -17,7 +17,9 @@ import hashlib
 import io
 import json
 import os
+import re
 import sys
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,7 +34,7 @@ from macros import REVERIFY_AFTER_DAYS, PageMacros, report_stale_values  # noqa:
 from runtime import runtime_files  # noqa: E402
 from tools import batch_templates, render_batch, render_tool, script_json  # noqa: E402
 
-from calculators.html import as_of_text  # noqa: E402
+from calculators.html import as_of_text, japanese_partial_date  # noqa: E402
 from kaizen_core.directory import by_region, councils, tel_href  # noqa: E402
 from kaizen_core.params import ParameterStore, default_store  # noqa: E402
 from kaizen_core.request import today  # noqa: E402
@@ -97,12 +99,26 @@ class Site:
 
 
 SITE: Site | None = None
+# The build's version in its pages (the footer) until on_post_build knows it: the 基準日 and the
+# start of the digest of everything the build wrote, so the same content has the same version.
+VERSION_MARK = "kz-build-version-0000000"
+# A copy whose 基準日 is older than this, by the visitor's date in Japan, says on every page that
+# the rules may have changed since (docs/assets/site-age.js). Half a year: the programmes' amounts
+# and conditions change with the fiscal year (April) and with the 補正予算 in the autumn, so a copy
+# this old has probably missed one of them; a copy kept for a seminar season stays quiet.
+STALE_AFTER_DAYS = 180
 
 
 def on_config(config: Any) -> Any:
     global SITE
     SITE = Site()
     config.setdefault("extra", {})["kaizen_as_of"] = SITE.as_of.isoformat()
+    config["extra"]["kz_build"] = {
+        "version": VERSION_MARK,
+        "as_of": SITE.as_of.isoformat(),
+        "as_of_text": japanese_partial_date(SITE.as_of.isoformat()),
+        "stale_after_days": STALE_AFTER_DAYS,
+    }
     # Footer links that work with and without directory URLs (the offline build has none).
     suffix = "/" if config["use_directory_urls"] else ".html"
     config["extra"]["kz_links"] = {
@@ -170,6 +186,27 @@ def _runtime_script(html: str) -> str:
     return html + f'\n<script type="application/json" id="kz-runtime">{runtime_json}</script>'
 
 
+def _reproducible_xlsx(data: bytes, as_of: date) -> bytes:
+    """The same workbook for the same content: openpyxl stamps the time of writing into the file
+    (docProps/core.xml and the zip's entries), which would give every build a new version. Those
+    times become the 基準日."""
+    stamp = f"{as_of.isoformat()}T00:00:00Z".encode()
+    written = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(written, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
+            fixed = zipfile.ZipInfo(entry.filename, (as_of.year, as_of.month, as_of.day, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = entry.external_attr
+            target.writestr(fixed, content)
+    return written.getvalue()
+
+
 def _councils_csv() -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -198,6 +235,8 @@ def on_files(files: Any, config: Any) -> Any:
     files.append(File.generated(config, "data/councils.json", content=json_text.encode("utf-8")))
     files.append(File.generated(config, "data/councils.csv", content=_councils_csv()))
     for name, content in batch_templates().items():
+        if name.endswith(".xlsx"):
+            content = _reproducible_xlsx(content, SITE.as_of)
         files.append(File.generated(config, name, content=content))
     generated, SITE.runtime = runtime_files(config)
     for item in generated:
@@ -218,33 +257,62 @@ def _url_of(relative: str) -> str:
     return relative
 
 
+def build_version(as_of: date, digest: str) -> str:
+    """``2026.11.21-3f9a0c1``: the 基準日 and the start of the build's digest."""
+    return f"{as_of:%Y.%m.%d}-{digest[:7]}"
+
+
+def _write_version(site: Path, version: str) -> None:
+    """The version into every page, in place of VERSION_MARK."""
+    mark = VERSION_MARK.encode()
+    for path in site.rglob("*.html"):
+        data = path.read_bytes()
+        if mark in data:
+            path.write_bytes(data.replace(mark, version.encode()))
+
+
 def on_post_build(config: Any) -> None:
-    """The installed app: a web manifest and a service worker listing this build's files."""
+    """The installed app: a web manifest, the build's version in every page and a service worker
+    listing this build's files with their digests (calculators/sw.js)."""
+    assert SITE is not None
     site = Path(config["site_dir"])
-    precache: list[str] = []
-    runtime: list[str] = []
-    digest = hashlib.sha256()
+    _write_manifest(site, config)
+    wanted: list[tuple[str, Path]] = []
     for path in sorted(site.rglob("*")):
         relative = path.relative_to(site).as_posix()
         if path.is_dir() or relative.endswith((".gz", ".map")) or relative.startswith("bench"):
             continue
+        if relative == "sw.js":
+            continue
         if relative.startswith("assets/javascripts/lunr/") and not relative.endswith(LUNR_FOR_JAPANESE):
             continue  # search in other languages: never loaded by this Japanese site
-        if relative.startswith("runtime/"):
-            big_optional = relative.startswith("runtime/pyodide/") and relative.endswith(".whl")
-            if not big_optional:
-                runtime.append(relative)
-        else:
-            precache.append(_url_of(relative))
+        if relative.startswith("runtime/pyodide/") and relative.endswith(".whl"):
+            continue  # pandas and numpy for the batch page: large, loaded only when it is used
+        wanted.append((relative, path))
+    digest = hashlib.sha256()
+    for relative, path in wanted:
         digest.update(relative.encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    version = build_version(SITE.as_of, digest.hexdigest())
+    _write_version(site, version)
+    precache: list[str] = []
+    runtime: list[str] = []
+    digests: dict[str, str] = {}
+    for relative, path in wanted:
+        url = relative if relative.startswith("runtime/") else _url_of(relative)
+        (runtime if relative.startswith("runtime/") else precache).append(url)
+        digests[url] = hashlib.sha256(path.read_bytes()).hexdigest()
     template = (ROOT / "calculators" / "sw.js").read_text(encoding="utf-8")
     worker = (
-        template.replace("__VERSION__", digest.hexdigest()[:16])
+        template.replace("__VERSION__", version)
         .replace("__PRECACHE__", json.dumps(precache, ensure_ascii=False))
         .replace("__RUNTIME__", json.dumps(runtime, ensure_ascii=False))
+        .replace("__DIGESTS__", json.dumps(digests, ensure_ascii=False, separators=(",", ":")))
     )
     (site / "sw.js").write_text(worker, encoding="utf-8")
+
+
+def _write_manifest(site: Path, config: Any) -> None:
     manifest = {
         "name": config["site_name"],
         "short_name": "改善計画ナビ",

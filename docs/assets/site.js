@@ -28,7 +28,10 @@ function onPage() {
 const OFFLINE_COPY_DELAY_MS = 3000;
 
 function registerServiceWorker() {
-  return navigator.serviceWorker.register(new URL("../sw.js", import.meta.url));
+  return navigator.serviceWorker.register(new URL("../sw.js", import.meta.url)).then((registration) => {
+    watchForUpdates(registration);
+    return registration;
+  });
 }
 
 async function keepToolForOffline() {
@@ -37,7 +40,74 @@ async function keepToolForOffline() {
   registration.active?.postMessage({ type: "cache-runtime" });
 }
 
+// A new version of the site, installed and waiting: its service worker has already copied (or
+// downloaded) everything the old one kept, and takes over when the visitor says so. The notice is
+// a live region at the top of the page's content (in the flow: it covers nothing, even on a phone),
+// there from the start so that screen readers announce what appears in it. The button asks the
+// waiting worker to take over, and the page reloads once it has (the worker's "controllerchange").
+let updateRegion = null;
+let reloadWhenSwitched = false;
+const watched = new WeakSet();
+
+function ensureUpdateRegion() {
+  if (updateRegion?.isConnected) return updateRegion;
+  const content = document.querySelector(".md-content__inner") ?? document.querySelector("main");
+  if (!content) return null;
+  updateRegion = document.createElement("div");
+  updateRegion.className = "kz-update";
+  updateRegion.setAttribute("role", "status");
+  content.prepend(updateRegion);
+  return updateRegion;
+}
+
+function offerUpdate(registration) {
+  const region = ensureUpdateRegion();
+  if (!region || region.querySelector("button")) return;
+  const text = document.createElement("p");
+  text.textContent = "新しい版があります。";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "md-button md-button--primary";
+  button.textContent = "新しい版を読み込む";
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    button.textContent = "読み込んでいます…";
+    const waiting = registration.waiting;
+    if (waiting && navigator.serviceWorker.controller !== waiting) {
+      reloadWhenSwitched = true;
+      waiting.postMessage({ type: "skip-waiting" });
+    } else {
+      location.reload(); // it has taken over already (from another tab)
+    }
+  });
+  region.append(text, button);
+}
+
+function watchForUpdates(registration) {
+  if (!registration || watched.has(registration)) return;
+  watched.add(registration);
+  ensureUpdateRegion();
+  // only a worker that follows one already in charge is an update (the first one just installs)
+  const offer = () => {
+    if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration);
+  };
+  const follow = (worker) =>
+    worker?.addEventListener("statechange", () => {
+      if (worker.state === "installed") offer();
+    });
+  offer();
+  follow(registration.installing); // an update that began before this page's script ran
+  registration.addEventListener("updatefound", () => follow(registration.installing));
+}
+
 if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (reloadWhenSwitched) location.reload();
+  });
+  navigator.serviceWorker
+    .getRegistration()
+    .then(watchForUpdates)
+    .catch(() => {});
   const quietly = (register) => () =>
     register().catch(() => {
       /* the site works the same without it, only not offline */
