@@ -8,9 +8,11 @@
 // (scripts/pyodide_snapshot.mjs). Restoring it takes about 0.3 s. It costs a 6.5 MB download
 // (gzip; Pyodide itself is 12 MB), fetched alongside Pyodide and kept for offline use like it.
 // Pyodide's snapshot options are private (underscored) and checked against its build: if anything
-// fails (no DecompressionStream, a missing or damaged file, another Pyodide build), Python
-// starts the normal way and the page works as before, only slower. The worker's global
-// `kaizenBoot` says which way it started (for the browser tests).
+// fails (no DecompressionStream, a missing or damaged file, another Pyodide build, more memory than
+// Pyodide starts with), Python starts the normal way and the page works as before, only slower
+// (tests/browser/test_runtime_files.py spoils the snapshot each of these ways). The build stops
+// before it ships a snapshot too large to restore (hooks/runtime.py check_snapshot_fits). The
+// worker's global `kaizenBoot` says which way it started (for the browser tests).
 import { loadPyodide as startPyodide, version } from "./pyodide.mjs";
 
 export { version };

@@ -11,6 +11,10 @@
 // refuses to make one otherwise), so it needs nothing from Node.
 // Pyodide's snapshot options are private (underscored); the page falls back to a normal start
 // whenever restoring fails, and the snapshot records Pyodide's build, which it checks on restoring.
+// Pyodide restores a snapshot by copying it over its WebAssembly memory before that memory can
+// grow, so the memory here must not grow past the size it starts with (30 MiB for Pyodide 314.0.7;
+// it is exactly that today): hooks/runtime.py check_snapshot_fits stops the build otherwise
+// (Pyodide issue 6254). Import less here, or nothing large, to stay within it.
 // Called by hooks/runtime.py at build time; the result is cached in build/ by the inputs' hash.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
