@@ -50,42 +50,38 @@ async function heldRuntime(names) {
 }
 
 // Puts every one of `paths` into the cache `target` that is not there yet: a copy from another
-// build's cache if it is byte for byte this build's file, otherwise from the network
-// (revalidated: the HTTP cache may still hold the previous build's file under the same name).
-// A few files at a time, each tried again after a network error (a venue's Wi-Fi drops some).
-// Rejects if any file could not be had: the caller then keeps what it has.
-const AT_ONCE = 6;
+// build's cache if it is byte for byte this build's file; the others downloaded together, all or
+// none (Cache.addAll: a copy is never seen half made), revalidated (the HTTP cache may still hold
+// the previous build's file under the same name) and tried again after a network error (a venue's
+// Wi-Fi drops some). Rejects if any file could not be had: the caller then keeps what it has.
 const TRIES = 3;
-
-async function download(url) {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const response = await fetch(url, { cache: "no-cache" });
-      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-      return response;
-    } catch (error) {
-      if (attempt >= TRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-    }
-  }
-}
 
 async function fill(target, paths, others) {
   const cache = await caches.open(target);
   const have = new Set((await cache.keys()).map((request) => request.url));
   const olds = await Promise.all(others.map((name) => caches.open(name)));
-  const missing = paths.map(address).filter((url) => !have.has(url));
-  const one = async (url) => {
+  const missing = [];
+  for (const url of paths.map(address).filter((url) => !have.has(url))) {
+    let copied = false;
     for (const old of olds) {
       const kept = await old.match(url);
-      if (kept?.ok && (await sha256(kept.clone())) === expectedDigest(url)) return cache.put(url, kept);
+      if (kept?.ok && (await sha256(kept.clone())) === expectedDigest(url)) {
+        await cache.put(url, kept);
+        copied = true;
+        break;
+      }
     }
-    return cache.put(url, await download(url));
-  };
-  const lanes = Array.from({ length: AT_ONCE }, async () => {
-    while (missing.length) await one(missing.shift());
-  });
-  await Promise.all(lanes);
+    if (!copied) missing.push(url);
+  }
+  for (let attempt = 1; missing.length; attempt += 1) {
+    try {
+      await cache.addAll(missing.map((url) => new Request(url, { cache: "no-cache" })));
+      return;
+    } catch (error) {
+      if (attempt >= TRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
 }
 
 // Fills this build's caches from the other builds' and the network: its pages, and its runtime
