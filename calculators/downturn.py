@@ -520,8 +520,8 @@ def export_tables(response: dict[str, Any]) -> list[tuple[str, list[str], list[l
     second = [
         [
             item["label"],
-            item["start"],
-            item["end"],
+            _day_label(item["start"]),
+            _day_label(item["end"]),
             {True: "期間内", False: "期間外", None: "確認できていない"}[item["applies_on_as_of"]],
         ]
         for item in response["second_use"]

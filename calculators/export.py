@@ -1,22 +1,33 @@
 """CSV and xlsx downloads of a tool's inputs and results, and reading them back into the form.
 
 The download *is* the tool's template: its 入力 block (キー, 項目, 値) fills the form again when
-uploaded. CSV is UTF-8 with a BOM (Excel in Japan opens it cleanly) and every text cell that a
-spreadsheet would run as a formula is neutralised. xlsx needs openpyxl, which the browser loads
-only when someone asks for an xlsx file.
+uploaded. Choices are written as their Japanese names (早期経営改善計画策定支援（Vアップ）, はい), which
+read back as the form's codes. CSV is UTF-8 with a BOM (Excel in Japan opens it cleanly) and every
+text cell that a spreadsheet would run as a formula is neutralised.
+
+The xlsx is laid out to be handed over as it is: amounts with thousands separators and ▲ for a
+negative, the header row and label column frozen, column widths to fit, and a print setup (A4
+landscape, one page wide, the header row and label column repeated on every page, the title and
+page numbers in the header and footer). Figures that follow from others (the 資金繰り表's
+subtotals and balances, calculators.cells) are formulas that recompute when a cell is edited.
+xlsx needs openpyxl, which the browser loads only when someone asks for an xlsx file.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
 from fractions import Fraction
 from importlib import import_module
 from typing import Any
 
-from calculators.forms import flatten, form_for, unflatten
+from calculators.cells import Computed, ComputedText
+from calculators.forms import TRI_OPTIONS, ToolForm, flatten, form_for, unflatten
+from calculators.html import japanese_partial_date, reference_title
 from kaizen_core.errors import InputError
 from kaizen_core.numbers import parse_count, parse_rate, parse_yen, shorten
 from kaizen_core.spreadsheet import FORMULA_START, neutralise
@@ -28,6 +39,11 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_INPUTS = 3000
 MAX_VALUE_CHARS = 1000
 SHOWN_KEYS = 10
+# Amounts: thousands separators, ▲ before a negative (as Japanese financial tables write it).
+YEN_FORMAT = '#,##0;"▲"#,##0'
+PERCENT_FORMAT = "0.00%"
+YES_NO = {"true": "はい", "false": "いいえ"}
+_PERCENT_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?%")
 
 Table = tuple[str, Sequence[str], Sequence[Sequence[Any]]]
 
@@ -46,9 +62,37 @@ def _input_lines(tool: str, request: dict[str, Any]) -> list[list[Any]]:
             continue
         described = form.describe(name)
         label, kind = described if described else (name, "")
-        shown = "true" if value is True else "false" if value is False else _typed_number(kind, value)
-        lines.append([name, label, shown])
+        lines.append([name, label, _shown_value(form, name, kind, value)])
     return lines
+
+
+def _choices(form: ToolForm, name: str, kind: str) -> dict[str, str]:
+    """Code → Japanese name of a choice, yes/no or check field (empty for other kinds)."""
+    if kind == "tri":
+        return {code: text for code, text in TRI_OPTIONS if code}
+    if kind == "check":
+        return dict(YES_NO)
+    if kind == "choice":
+        return dict(form.options(name))
+    return {}
+
+
+def _shown_value(form: ToolForm, name: str, kind: str, value: Any) -> Any:
+    """A request value as the file shows it: a choice by its Japanese name, a signed number as a number."""
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    names = _choices(form, name, kind)
+    if isinstance(value, (str, int)) and str(value) in names:
+        return names[str(value)]
+    return _typed_number(kind, value)
+
+
+def _stored_value(form: ToolForm, name: str, kind: str, text: Any) -> Any:
+    """The inverse of :func:`_shown_value` for a choice: its Japanese name back to the form's code."""
+    if not isinstance(text, str):
+        return text
+    codes = {shown: code for code, shown in _choices(form, name, kind).items()}
+    return codes.get(text.strip(), text)
 
 
 def _typed_number(kind: str, value: Any) -> Any:
@@ -86,9 +130,9 @@ def _blocks(
     for title, headers, rows in _tables(tool, response):
         blocks.append((f"[{title}]", [list(headers), *[list(r) for r in rows]]))
     blocks.append(("[計算の根拠]", [[line] for line in response.get("explanation", [])]))
-    sources = [[f"基準日 {response.get('as_of', '')}"]]
+    sources = [[f"基準日：{japanese_partial_date(str(response.get('as_of', '')))}"]]
     for ref in response.get("references", []):
-        sources.append([f"{ref['publisher']}「{ref['title']}」（{ref['date']}）", ref.get("url") or ""])
+        sources.append([reference_title(ref), ref.get("url") or ""])
     blocks.append(("[基準日と出典]", sources))
     return blocks
 
@@ -105,26 +149,104 @@ def csv_bytes(tool: str, request: dict[str, Any], response: dict[str, Any]) -> b
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def _width(value: Any) -> int:
+    """Display width of a cell's text in Excel's character units (a full-width character is 2)."""
+    text = f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value or "")
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _is_yen_column(headers: Sequence[str], index: int) -> bool:
+    """Whether a column holds amounts: its header says 円, or the table's label column does
+    (the 資金繰り表's 項目（円）: every figure of the table is in yen)."""
+    return "（円）" in str(headers[index]) or (index > 0 and "（円）" in str(headers[0]))
+
+
+def _write_sheet(workbook: Any, title: str, rows: list[list[Any]], *, inputs: bool, sheet_title: str) -> Any:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(title)
+    headers = rows[0] if rows else []
+    letters = [get_column_letter(i + 1) for i in range(max((len(r) for r in rows), default=1))]
+    body_rows = [2 + i for i in range(max(len(rows) - 1, 0))]
+    first = letters[1] if len(letters) > 2 else letters[0]
+    last = letters[-2] if len(letters) > 2 else letters[-1]
+    widths = [0] * len(letters)
+    wide_text = False
+    for row_number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            cell = sheet.cell(row=row_number, column=column + 1)
+            if isinstance(value, (Computed, ComputedText)):
+                cell.value = "=" + value.formula.format(
+                    c=letters[column],
+                    p=letters[column - 1] if column else letters[column],
+                    first=first,
+                    last=last,
+                    r=body_rows,
+                )
+            elif not inputs and row_number > 1 and isinstance(value, str) and _PERCENT_TEXT.fullmatch(value):
+                cell.value = float(Fraction(value[:-1]) / 100)
+                cell.number_format = PERCENT_FORMAT
+            else:
+                cell.value = neutralise(value)
+            if row_number > 1 and not inputs and column < len(headers) and _is_yen_column(headers, column):
+                cell.number_format = YEN_FORMAT
+            elif isinstance(value, int) and not isinstance(value, bool) and (inputs or row_number > 1):
+                cell.number_format = YEN_FORMAT if inputs else "#,##0"
+            widths[column] = max(widths[column], _width(value))
+    header_fill = PatternFill("solid", fgColor="E8EAF6")
+    for cell in sheet[1] if rows else ():
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for column, width in enumerate(widths):
+        fitted = min(max(8, width + 2), 60)
+        if width + 2 > 60:
+            wide_text = True
+            for (cell,) in sheet.iter_rows(min_col=column + 1, max_col=column + 1, min_row=2):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[letters[column]].width = fitted
+    if rows:
+        for row_number in body_rows:
+            sheet.cell(row=row_number, column=1).font = Font(bold=True)
+    # Frozen header row and label column; printed on every page.
+    many_columns = len(letters) > 2 and not wide_text
+    sheet.freeze_panes = "B2" if many_columns else "A2"
+    sheet.print_title_rows = "1:1"
+    if many_columns:
+        sheet.print_title_cols = "A:A"
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = "landscape"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.7
+    sheet.oddHeader.center.text = f"{sheet_title}　{title}"
+    sheet.oddFooter.center.text = "&P / &N"
+    return sheet
+
+
 def xlsx_bytes(tool: str, request: dict[str, Any], response: dict[str, Any]) -> bytes:
     from openpyxl import Workbook  # loaded on demand (in the browser: a vendored wheel)
-    from openpyxl.styles import Font
 
     workbook = Workbook()
-    first = True
+    default = workbook.active
+    assert default is not None
+    workbook.remove(default)
+    sheet_title = f"{TITLE}（{form_for(tool).title}）"
     for mark, rows in _blocks(tool, request, response):
-        title = mark.strip("[]")[:31]
-        sheet = workbook.active if first else workbook.create_sheet()
-        assert sheet is not None
-        sheet.title = title
-        first = False
-        for row in rows:
-            sheet.append([neutralise(cell) for cell in row])
-        if rows:
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-        for column in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(max(10, width * 1.6), 80)
+        _write_sheet(
+            workbook, mark.strip("[]")[:31], rows, inputs=mark == INPUT_MARK, sheet_title=sheet_title
+        )
+    # Opens on the first result sheet; the 入力 sheet stays first, where uploads look for it.
+    active = 1 if len(workbook.sheetnames) > 1 else 0
+    workbook.active = active
+    for index, sheet in enumerate(workbook.worksheets):
+        sheet.sheet_view.tabSelected = index == active
+    workbook.calculation.fullCalcOnLoad = True
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -177,11 +299,12 @@ def _request_from_pairs(pairs: list[tuple[str, Any]], tool: str) -> dict[str, An
             repeated.append(key)
             continue
         described = form.describe(key)
-        text = _cell_text(described[1] if described else "", value)
+        kind = described[1] if described else ""
+        text = _cell_text(kind, value)
         if isinstance(text, str) and len(text) > MAX_VALUE_CHARS:
             too_long.append(key)
             continue
-        flat[key] = text
+        flat[key] = _stored_value(form, key, kind, text)
     if unknown:
         raise InputError.single(
             "file",

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from calculators.cells import Computed, ComputedText
 from calculators.forms import MONTH_KEY, YEN_HELP, Dynamic, Field, Section, ToolForm, input_rows
 from calculators.html import esc, explanation, headline, inputs_summary, sources, table, verdict, warnings
 from kaizen_core.errors import InputError
@@ -387,7 +388,9 @@ def _dynamic() -> tuple[Dynamic, ...]:
         rules.append(Indexed(rf"{key}\[(\d+)\]\.month", "month", f"{title}{{0}}：年月"))
         rules.append(Indexed(rf"{key}\[(\d+)\]\.amount", "yen", f"{title}{{0}}：金額"))
     for key, item in loan_fields("0").items():
-        rules.append(Indexed(rf"loans\[(\d+)\]\.{key}", item.kind, f"借入金{{0}}：{item.label}"))
+        rules.append(
+            Indexed(rf"loans\[(\d+)\]\.{key}", item.kind, f"借入金{{0}}：{item.label}", item.options)
+        )
     rules.append(Indexed(rf"loans\[(\d+)\]\.schedule\.{MONTH_KEY}", "yen", "借入金{0}：元金の返済（{1}）"))
     for key, label in actual_labels().items():
         kind = "signed_yen" if key == "closing" else "yen"
@@ -1166,28 +1169,99 @@ def summary(response: dict[str, Any]) -> str:
     return text
 
 
+def _main_sheet(response: dict[str, Any]) -> list[list[Any]]:
+    """The monthly table as a bank's 資金繰り表: each subtotal, balance and status a formula.
+
+    Body rows in order: 月初残高, the operating receipts and 経常収入 計, the operating payments and
+    経常支出 計, 経常収支 (差引), investing lines and 設備等収支, financing lines and 財務収支, the
+    adjustment to actual balances, 月末残高, 残高の状態, then the accruals (for reference). Each
+    month's 月初残高 is the month before's 月末残高, so an edited amount carries through the year.
+    """
+    rows = response["rows"]
+    lines = response["lines"]
+    safety = response["safety_balance"] or 0
+    body: list[list[Any]] = []
+
+    def add(row: list[Any]) -> int:
+        body.append(row)
+        return len(body) - 1
+
+    def plain(label: str, values: list[int]) -> int:
+        """A row of month figures whose last column (合計) sums them."""
+        here = len(body)
+        return add(
+            [label, *values, Computed(sum(values), f"SUM({{first}}{{r[{here}]}}:{{last}}{{r[{here}]}})")]
+        )
+
+    def keyed(section: str) -> list[int]:
+        return [
+            plain(item["label"], [r["lines"][item["key"]] for r in rows])
+            for item in lines
+            if item["section"] == section
+        ]
+
+    def total_of(indexes: list[int]) -> str:
+        """This column's sum of the rows ``indexes`` (consecutive), or 0 for none."""
+        if not indexes:
+            return "0"
+        return f"SUM({{c}}{{r[{indexes[0]}]}}:{{c}}{{r[{indexes[-1]}]}})"
+
+    # The first month's opening balance is an input; later months start from the month before's
+    # closing balance (their formulas are set below, once the closing row's place is known).
+    opening = add(["月初残高", *(r["opening"] for r in rows), rows[0]["opening"]])
+    receipts = keyed("operating_in")
+    receipts_total = plain("経常収入 計", [r["operating_receipts"] for r in rows])
+    payments = keyed("operating_out")
+    payments_total = plain("経常支出 計", [r["operating_payments"] for r in rows])
+    operating = plain("経常収支（差引：収入−支出）", [r["operating_balance"] for r in rows])
+    investing_in, investing_out = keyed("investing_in"), keyed("investing_out")
+    investing = plain(
+        response["sections"]["investing"] + "（収入−支出）", [r["investing_balance"] for r in rows]
+    )
+    financing_in, financing_out = keyed("financing_in"), keyed("financing_out")
+    financing = plain(
+        response["sections"]["financing"] + "（収入−支出）", [r["financing_balance"] for r in rows]
+    )
+    adjustment = plain("実績の残高との差（調整）", [r["adjustment"] for r in rows])
+    closing = add(["月末残高", *(r["closing"] for r in rows), response["closing_balance"]])
+    status = add(["残高の状態", *(_flag_text(r) for r in rows), ""])
+    month_cells = range(1, len(rows) + 1)
+    formulas = {
+        receipts_total: total_of(receipts),
+        payments_total: total_of(payments),
+        operating: f"{{c}}{{r[{receipts_total}]}}-{{c}}{{r[{payments_total}]}}",
+        investing: f"{total_of(investing_in)}-{total_of(investing_out)}",
+        financing: f"{total_of(financing_in)}-{total_of(financing_out)}",
+        closing: (
+            f"{{c}}{{r[{opening}]}}+{{c}}{{r[{operating}]}}+{{c}}{{r[{investing}]}}"
+            f"+{{c}}{{r[{financing}]}}+{{c}}{{r[{adjustment}]}}"
+        ),
+    }
+    for index, formula in formulas.items():
+        for column in month_cells:
+            body[index][column] = Computed(body[index][column], formula)
+    # The opening of later months refers to the closing row, now that its index is known.
+    for column in range(2, len(rows) + 1):
+        body[opening][column] = Computed(body[opening][column], f"{{p}}{{r[{closing}]}}")
+    body[opening][-1] = Computed(rows[0]["opening"], f"{{first}}{{r[{opening}]}}")
+    body[closing][-1] = Computed(response["closing_balance"], f"{{last}}{{r[{closing}]}}")
+    for column in month_cells:
+        test = f"{{c}}{{r[{closing}]}}"
+        body[status][column] = ComputedText(
+            body[status][column],
+            f'IF({test}<0,"{_flag_text({"below_zero": True, "below_safety": True})}",'
+            f'IF({test}<{safety},"{_flag_text({"below_zero": False, "below_safety": True})}",""))',
+        )
+    for key, label in ACCRUAL_KEYS.items():
+        plain(f"{label}（発生した月）", [r["accruals"][key] for r in rows])
+    return body
+
+
 def export_tables(response: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
     rows = response["rows"]
     labels = [r["label"] + ("（実績）" if r["is_actual"] else "") for r in rows]
-    totals = response["totals"]
-    body: list[list[Any]] = [["月初残高", *(r["opening"] for r in rows), rows[0]["opening"]]]
-    for item in response["lines"]:
-        key = item["key"]
-        body.append([item["label"], *(r["lines"][key] for r in rows), totals[key]])
-    for name, label in (
-        ("operating_balance", "経常収支"),
-        ("investing_balance", "設備等収支"),
-        ("financing_balance", "財務収支"),
-        ("adjustment", "実績の残高との差（調整）"),
-    ):
-        body.append([label, *(r[name] for r in rows), totals[name]])
-    body.append(["月末残高", *(r["closing"] for r in rows), response["closing_balance"]])
-    body.append(["残高の状態", *(_flag_text(r) for r in rows), ""])
-    for key, label in ACCRUAL_KEYS.items():
-        values = [r["accruals"][key] for r in rows]
-        body.append([f"{label}（発生した月）", *values, sum(values)])
     tables: list[tuple[str, list[str], list[list[Any]]]] = [
-        ("資金繰り表", ["項目（円）", *labels, "合計"], body)
+        ("資金繰り表", ["項目（円）", *labels, "合計"], _main_sheet(response))
     ]
     actual_rows = []
     names = actual_labels()

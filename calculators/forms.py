@@ -73,6 +73,7 @@ class Dynamic:
     pattern: str
     kind: str
     label: str
+    options: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
@@ -117,6 +118,16 @@ class ToolForm:
             if label is not None:
                 return label, rule.kind
         return None
+
+    def options(self, name: str) -> tuple[tuple[str, str], ...]:
+        """The (code, Japanese name) options of a choice field, fixed or widget-made."""
+        for item in self.fields():
+            if item.name == name:
+                return item.options
+        for rule in self.dynamic:
+            if rule.options and rule.regex.fullmatch(name):
+                return rule.options
+        return ()
 
     def known(self, name: str) -> bool:
         """Whether a request path is one this form can show: a fixed field, or a widget-made one

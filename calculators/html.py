@@ -101,16 +101,16 @@ def sources(response: dict[str, Any]) -> str:
     rule_set = response.get("rule_set", {})
     refs = []
     for reference in response.get("references", []):
-        title = f"{reference['publisher']}「{reference['title']}」（{reference['date']}）"
+        title = reference_title(reference)
         if reference.get("url"):
             refs.append(f'<li><a href="{esc(reference["url"])}">{esc(title)}</a></li>')
         else:
             refs.append(f"<li>{esc(title)}</li>")
-    effective = rule_set.get("effective") or "－"
+    effective = japanese_partial_date(rule_set["effective"]) if rule_set.get("effective") else "－"
     return (
         '<section class="kz-sources-box" aria-labelledby="kz-src-heading">'
         '<h3 id="kz-src-heading">基準日と出典</h3>'
-        f"<p>基準日：{esc(response.get('as_of', ''))}（この日に有効なルール。使ったルールの適用開始日：{esc(effective)}）</p>"
+        f"<p>基準日：{esc(japanese_partial_date(response.get('as_of', '')))}（この日に有効なルール。使ったルールの適用開始日：{esc(effective)}）</p>"
         f"<ul>{''.join(refs)}</ul>"
         f'<p class="kz-disclaimer">{esc(DISCLAIMER)}</p></section>'
     )
@@ -161,9 +161,20 @@ def response_digest(text: str, html: str) -> str:
     return hashlib.sha256(f"{text}\0{html}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
+def reference_title(reference: dict[str, Any]) -> str:
+    """A source as the result views and exports cite it: 公表元「題名」（2026年1月）."""
+    return (
+        f"{reference['publisher']}「{reference['title']}」（{japanese_partial_date(str(reference['date']))}）"
+    )
+
+
 def japanese_partial_date(text: str) -> str:
-    """``2026-01`` → 2026年1月, ``2022-04-01`` → 2022年4月1日, ``2023`` → 2023年 (sources' own dates)."""
+    """``2026-01`` → 2026年1月, ``2022-04-01`` → 2022年4月1日, ``2023`` → 2023年 (sources' own dates).
+
+    Text that is not such a date (empty, or already Japanese) is returned as it is."""
     parts = text.split("-")
+    if not text or not all(part.isascii() and part.isdigit() for part in parts) or len(parts) > 3:
+        return text
     if len(parts) == 3:
         return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
     if len(parts) == 2:

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from kaizen_core.errors import ErrorCollector, InputError
-from kaizen_core.numbers import Month, format_percent, parse_month, parse_yen, shorten
+from kaizen_core.numbers import Month, format_date, format_percent, parse_month, parse_yen, shorten
 from kaizen_core.params import RuleSet
 from kaizen_core.request import Reader
 
@@ -418,7 +418,7 @@ def judge(request: Any) -> dict[str, Any]:
         "months": [str(m) for m in _comparison_months(latest, years)] if latest else [],
     }
     explanation = [
-        f"原因「{CAUSES[cause]}」の比較対象は{period_text}です（基準日{rules.as_of.isoformat()}の規則）。",
+        f"原因「{CAUSES[cause]}」の比較対象は{period_text}です（基準日{format_date(rules.as_of)}の規則）。",
         f"売上高は最近1か月又は過去{span}か月の平均、利益率は売上高総利益率又は売上高営業利益率が、"
         f"{format_percent(threshold)}以上減っていれば要件を満たします（どれか1つで足ります）。",
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kaizen_core.errors import ErrorCollector
-from kaizen_core.numbers import format_man, format_rate, format_yen, json_repr
+from kaizen_core.numbers import format_date, format_man, format_rate, format_yen, json_repr
 from kaizen_core.params import RuleSet
 from kaizen_core.request import Reader
 from kaizen_core.subsidy import PROGRAMME_ALIASES, PROGRAMMES, ROUTE_ALIASES, ROUTES
@@ -337,7 +337,7 @@ def _prior_use_check(rules: RuleSet, answers: dict[str, Any], programme: str, ro
                         "prior_use",
                         label,
                         True,
-                        f"利用は原則1回ですが、{window['start'].isoformat()}〜{window['end'].isoformat()}の申請に限り、"
+                        f"利用は原則1回ですが、{format_date(window['start'])}〜{format_date(window['end'])}の申請に限り、"
                         f"業況悪化の要件を満たす過去の利用者は1回だけ再度利用できました（上限{format_man(window['cap'])}）。",
                     )
                 if answers["downturn_meets"] is None:
@@ -374,14 +374,14 @@ def _prior_use_check(rules: RuleSet, answers: dict[str, Any], programme: str, ro
                     "prior_use",
                     label,
                     True,
-                    f"405事業の利用は原則1回ですが、{window['start'].isoformat()}〜{window['end'].isoformat()}の規程では、業況悪化の要件を満たす過去の利用者は再度利用できました。",
+                    f"405事業の利用は原則1回ですが、{format_date(window['start'])}〜{format_date(window['end'])}の規程では、業況悪化の要件を満たす過去の利用者は再度利用できました。",
                 )
             if as_of > window["end"]:
                 return _check(
                     "prior_use",
                     label,
                     None,
-                    f"業況悪化による再度の利用は{window['end'].isoformat()}までの規程で確認できますが、その後も続いているかは確認できていません。",
+                    f"業況悪化による再度の利用は{format_date(window['end'])}までの規程で確認できますが、その後も続いているかは確認できていません。",
                     "業況悪化による405事業の再度の利用が今も認められるかを協議会に確認してください。",
                 )
         if programme == "405-gl":
@@ -488,12 +488,12 @@ def _bank_checks(rules: RuleSet, answers: dict[str, Any]) -> list[dict[str, Any]
                 "bank_period",
                 label,
                 False,
-                f"基準日{rules.as_of.isoformat()}は民間金融機関による支援（{parameter.values[0].effective.isoformat()}からの時限措置）の実施期間外です。",
+                f"基準日{format_date(rules.as_of)}は民間金融機関による支援（{format_date(parameter.values[0].effective)}からの時限措置）の実施期間外です。",
             )
         )
         return checks
     rules.value("vup.bank.available")
-    checks.append(_check("bank_period", label, True, f"基準日{rules.as_of.isoformat()}は実施期間内です。"))
+    checks.append(_check("bank_period", label, True, f"基準日{format_date(rules.as_of)}は実施期間内です。"))
     conditions = rules.store.get("vup.bank.max_total_lending").at(rules.as_of)
     label = "民間金融機関による支援の要件（ゼロゼロ融資・メインバンク・借入総額）"
     if conditions is None:
@@ -624,7 +624,7 @@ def check(request: Any) -> dict[str, Any]:
         verdicts = [r["eligible"] for r in results]
         eligible = True if True in verdicts else (None if None in verdicts else False)
         checks = []
-    explanation = [f"基準日{rules.as_of.isoformat()}の規則で判定しました。"]
+    explanation = [f"基準日{format_date(rules.as_of)}の規則で判定しました。"]
     for result in results:
         word = {True: "対象になります", False: "対象外です", None: "この情報だけでは判断できません"}[
             result["eligible"]

@@ -16,7 +16,8 @@ from fractions import Fraction
 
 from kaizen_core.errors import InputError
 
-YEN_EXAMPLES = "1,500,000／150万／150万円／1.5億／2千万／¥300,000／△500（マイナス）"
+YEN_EXAMPLES = "1,500,000／150万／150万円／1.5億／2千万／¥300,000"
+NEGATIVE_YEN_EXAMPLES = "△500／-500（マイナス）"
 COUNT_EXAMPLES = "12／１２人／1,200"
 RATE_EXAMPLES = "5%／５％／0.05／2/3／1割"
 MONTH_EXAMPLES = "2026-04／2026/4／2026年4月／令和8年4月"
@@ -169,7 +170,9 @@ def _read_amount(value: object) -> Fraction | None:
 def parse_yen(value: object, field: str, label: str, *, allow_negative: bool = False) -> int:
     """Yen as an integer, from a JSON number or any usual Japanese way of writing money."""
     shown = json_repr(value)
-    advice = f"円単位の数字で入力してください（例：{YEN_EXAMPLES}）。"
+    # Only a field that takes a negative amount offers the negative forms as examples.
+    examples = f"{YEN_EXAMPLES}／{NEGATIVE_YEN_EXAMPLES}" if allow_negative else YEN_EXAMPLES
+    advice = f"円単位の数字で入力してください（例：{examples}）。"
     try:
         amount = _read_amount(value)
     except _Unreadable as problem:
@@ -183,7 +186,9 @@ def parse_yen(value: object, field: str, label: str, *, allow_negative: bool = F
     if amount.denominator != 1:
         raise InputError.single(field, f"{label}：1円未満の端数は入力できません（{shown}）。")
     if amount < 0 and not allow_negative:
-        raise InputError.single(field, f"{label}：マイナスの金額は入力できません（{shown}）。")
+        raise InputError.single(
+            field, f"{label}：マイナスの金額は入力できません（{shown}）。0以上の金額で入力してください。"
+        )
     return int(amount)
 
 
@@ -352,6 +357,19 @@ def shorten(text: str) -> str:
     if len(text) > SHOWN_CHARS:
         return f"{text[:SHOWN_CHARS]}…（全{len(text):,}文字）"
     return text
+
+
+def format_date(day: date) -> str:
+    """A date as Japanese pages write it: ``2026-12-03`` → ``2026年12月3日``."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def format_iso_date(text: str) -> str:
+    """An ISO date of a response (``2026-12-03``) as Japanese pages write it; other text unchanged."""
+    try:
+        return format_date(date.fromisoformat(text))
+    except (TypeError, ValueError):
+        return text
 
 
 def format_yen(amount: int) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kaizen_core.errors import InputError
+from kaizen_core.numbers import format_date
 
 DATA_DIR = Path(__file__).parent / "data"
 UNITS = frozenset(
@@ -248,8 +249,8 @@ class RuleSet:
             first = parameter.values[0].effective
             raise InputError.single(
                 "as_of",
-                f"基準日：{self.as_of.isoformat()}時点の「{parameter.label}」は収録していません"
-                f"（収録は{first.isoformat()}以降）。基準日を{first.isoformat()}以降にしてください。",
+                f"基準日：{format_date(self.as_of)}時点の「{parameter.label}」は収録していません"
+                f"（収録は{format_date(first)}以降）。基準日を{format_date(first)}以降にしてください。",
             )
         self._used[key] = found
         return found

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from kaizen_core.errors import ErrorCollector
-from kaizen_core.numbers import format_man, format_rate, format_yen
+from kaizen_core.numbers import format_date, format_man, format_rate, format_yen
 from kaizen_core.params import RuleSet
 from kaizen_core.request import Reader
 
@@ -210,11 +210,11 @@ def _check_route_period(rules: RuleSet, errors: ErrorCollector) -> None:
     if found is None or not found.value:
         last_true = max(v.effective for v in parameter.values if v.value)
         ended = [v.effective for v in parameter.values if not v.value and v.effective > last_true]
-        period = f"{first.isoformat()}から" + (f"{ended[0].isoformat()}の前日まで" if ended else "")
+        period = f"{format_date(first)}から" + (f"{format_date(ended[0])}の前日まで" if ended else "")
         errors.add(
             "route",
             f"支援の形：民間金融機関による支援は{period}の時限措置で、"
-            f"基準日{rules.as_of.isoformat()}には利用できません。",
+            f"基準日{format_date(rules.as_of)}には利用できません。",
         )
     else:
         rules.lookup("vup.bank.available")
@@ -236,7 +236,7 @@ def calculate(request: Any) -> dict[str, Any]:
     explanation: list[str] = [
         f"{PROGRAMMES[programme]}"
         + (f"（{ROUTES[route]}）" if programme == "vup" else "")
-        + f"として、基準日{rules.as_of.isoformat()}の規則で計算しました。",
+        + f"として、基準日{format_date(rules.as_of)}の規則で計算しました。",
     ]
     warnings: list[dict[str, str]] = []
 

@@ -10,6 +10,8 @@ import pytest
 from kaizen_core.errors import InputError
 from kaizen_core.numbers import (
     Month,
+    format_date,
+    format_iso_date,
     format_man,
     format_percent,
     format_yen,
@@ -85,9 +87,31 @@ def test_parse_yen_rejects_garbage_naming_the_field(text: object) -> None:
 
 def test_parse_yen_lists_the_accepted_forms() -> None:
     with pytest.raises(InputError) as caught:
-        parse_yen("百五十万万", "x", "売上高")
+        parse_yen("百五十万万", "x", "売上高", allow_negative=True)
     assert "150万円" in caught.value.errors[0].message
-    assert "△500" in caught.value.errors[0].message
+    assert "△500／-500（マイナス）" in caught.value.errors[0].message
+
+
+def test_a_field_without_negatives_does_not_offer_them_as_examples() -> None:
+    """Issue 15: the hint offered △500 as accepted, then the same field refused it."""
+    with pytest.raises(InputError) as caught:
+        parse_yen("百五十万万", "fees.plan", "計画策定支援費用")
+    message = caught.value.errors[0].message
+    assert message == (
+        "計画策定支援費用：「百五十万万」は金額として読み取れません。"
+        "円単位の数字で入力してください（例：1,500,000／150万／150万円／1.5億／2千万／¥300,000）。"
+    )
+    with pytest.raises(InputError) as refused:
+        parse_yen("△500", "fees.plan", "計画策定支援費用")
+    assert refused.value.errors[0].message == (
+        "計画策定支援費用：マイナスの金額は入力できません（△500）。0以上の金額で入力してください。"
+    )
+
+
+def test_dates_are_written_the_japanese_way() -> None:
+    assert format_date(date(2026, 12, 3)) == "2026年12月3日"
+    assert format_iso_date("2026-04-01") == "2026年4月1日"
+    assert format_iso_date("") == ""
 
 
 def test_negative_money_needs_permission() -> None:

@@ -51,7 +51,7 @@ def test_before_the_first_value_is_an_error_not_a_default() -> None:
     with pytest.raises(InputError) as caught:
         rules.yen("vup.expert.plan_cap")
     assert caught.value.errors[0].field == "as_of"
-    assert "2022-04-01" in caught.value.errors[0].message
+    assert "収録は2022年4月1日以降" in caught.value.errors[0].message  # written the Japanese way
 
 
 def test_rates_are_exact_fractions() -> None:
