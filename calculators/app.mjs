@@ -656,10 +656,16 @@ function download(bytes, filename, type) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+// Today in Japan, written the Japanese way (2026年12月3日), whatever the computer's time zone.
+const JAPAN_DATE = new Intl.DateTimeFormat("ja-JP", { timeZone: "Asia/Tokyo", year: "numeric", month: "long", day: "numeric" });
+
+export function japanToday(now = new Date()) {
+  return JAPAN_DATE.format(now);
+}
+
 function fileStem(context) {
   const title = document.querySelector("h1")?.textContent?.trim() || context.tool;
-  const day = new Date().toISOString().slice(0, 10);
-  return `${title}_${day}`;
+  return `${title}_${japanToday()}`;
 }
 
 function currentRequest(context) {
@@ -781,7 +787,7 @@ function bindActions(context) {
   }
   window.addEventListener("beforeprint", () => {
     for (const node of context.root.querySelectorAll("[data-kz-print-date]")) {
-      node.textContent = new Date().toLocaleDateString("ja-JP");
+      node.textContent = japanToday();
     }
   });
 }
@@ -792,6 +798,51 @@ function bindActions(context) {
 async function loadWidget(context) {
   if (!context.info.widgets?.includes(context.tool)) return null;
   return import(new URL(`widgets/${context.tool}.mjs`, RUNTIME).href);
+}
+
+function batchHeading() {
+  const heading = document.createElement("h2");
+  heading.id = "kz-batch-results-heading";
+  heading.textContent = "結果";
+  return heading;
+}
+
+// The same table calculators/html.table() writes, built from the sheet's cells as text.
+function batchTable({ caption, headers, rows, numeric }) {
+  const make = (tag, text, className) => {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  };
+  const right = new Set(numeric);
+  const wrap = make("div", undefined, "kz-table-wrap");
+  wrap.tabIndex = 0;
+  wrap.setAttribute("role", "region");
+  wrap.setAttribute("aria-label", caption);
+  const table = make("table", undefined, "kz-table");
+  table.append(make("caption", caption));
+  const headRow = make("tr");
+  headers.forEach((text, index) => {
+    const cell = make("th", text, right.has(index) ? "kz-r" : "");
+    cell.scope = "col";
+    headRow.append(cell);
+  });
+  const head = make("thead");
+  head.append(headRow);
+  const body = make("tbody");
+  for (const row of rows) {
+    const line = make("tr");
+    row.forEach((text, index) => {
+      const cell = make(index === 0 ? "th" : "td", text, right.has(index) ? "kz-r" : "");
+      if (index === 0) cell.scope = "row";
+      line.append(cell);
+    });
+    body.append(line);
+  }
+  table.append(head, body);
+  wrap.append(table);
+  return wrap;
 }
 
 // 一括判定: upload a sheet, run kaizen_core.batch with pandas (loaded on the first run), save results.
@@ -824,7 +875,7 @@ async function mountBatch(root) {
         setStatus(context, "ファイルを読み取れませんでした（理由は入力欄の下にあります）。", "error");
         return;
       }
-      results.innerHTML = `<h2 id="kz-batch-results-heading">結果</h2>${answer.html}`;
+      results.replaceChildren(batchHeading(), batchTable(answer.table));
       for (const button of root.querySelectorAll("[data-kz-batch-download]")) button.disabled = false;
       context.api = api;
       const note = answer.failed ? `（うち${answer.failed}行にエラー。エラー列を見てください）` : "";
@@ -842,7 +893,7 @@ async function mountBatch(root) {
       const kind = button.dataset.kzBatchDownload;
       const bytes = await context.api.batch_file(kind);
       const type = kind === "csv" ? "text/csv;charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-      download(bytes, `一括判定の結果_${new Date().toISOString().slice(0, 10)}.${kind}`, type);
+      download(bytes, `一括判定の結果_${japanToday()}.${kind}`, type);
     });
   }
 }

@@ -154,8 +154,6 @@ async def run_batch(filename: str, data: Any, wheels_json: str) -> str:
     import pyodide_js
     from pyodide.ffi import to_js
 
-    from calculators.html import esc, table
-
     await load_wheels(wheels_json)
     await pyodide_js.loadPackage(to_js(["pandas"]))
     from kaizen_core import batch
@@ -169,11 +167,18 @@ async def run_batch(filename: str, data: Any, wheels_json: str) -> str:
         return _json({"errors": [{"field": "file", "message": message}]})
     _last_batch.update(csv=csv_data, xlsx=xlsx_data)
     records = results.to_dict("records")
-    headers = list(results.columns)
-    rows = [[esc(record[h]) for h in headers] for record in records]
+    headers = [str(header) for header in results.columns]
+    cells = [["" if record[h] is None else str(record[h]) for h in headers] for record in records]
     failed = sum(1 for record in records if record["エラー"])
-    html = table(f"一括判定の結果（{len(records)}行）", headers, rows, numeric=(0, 7, 8))
-    return _json({"rows": len(records), "failed": failed, "html": html})
+    # The sheet's cells are the visitor's text: the page builds the table from them with DOM APIs
+    # (textContent), never from HTML.
+    table = {
+        "caption": f"一括判定の結果（{len(records)}行）",
+        "headers": headers,
+        "rows": cells,
+        "numeric": [0, 7, 8],
+    }
+    return _json({"rows": len(records), "failed": failed, "table": table})
 
 
 def batch_file(kind: str) -> Any:

@@ -7,15 +7,14 @@
 // Margins: only a method with a typed figure gets request names, numbered margins[0], margins[1] …
 // in method order, so kaizen_core's error paths land beside the right input. No rules here.
 
-const MONTH = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$/;
+import { currentMonth, parseMonth as monthIndex } from "./months.mjs";
+
 const states = new WeakMap();
 
+// 最近の月 however it is typed (2022年9月, 令和4年9月, 2022-09): the grid follows it.
 function parseMonth(text) {
-  const found = String(text ?? "").normalize("NFKC").trim().match(MONTH);
-  if (!found) return null;
-  const year = Number(found[1]);
-  const month = Number(found[2]);
-  return month >= 1 && month <= 12 ? { year, month } : null;
+  const index = monthIndex(text);
+  return index === null ? null : { year: Math.floor(index / 12), month: (index % 12) + 1 };
 }
 
 function monthKey(year, month) {
@@ -50,8 +49,8 @@ function latestMonth(text, values) {
     const [year, month] = keys.at(-1).split("-").map(Number);
     return { year, month };
   }
-  const now = new Date();
-  return { year: now.getFullYear(), month: now.getMonth() + 1 };
+  const now = currentMonth();
+  return { year: Math.floor(now / 12), month: (now % 12) + 1 };
 }
 
 function chooseYears(state, cause, latest, values) {

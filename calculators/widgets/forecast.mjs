@@ -7,6 +7,10 @@
 // Rows and month cells are cloned from <template> elements rendered by the build
 // (calculators/templates/widgets/forecast_*.html) with the tokens __I__ __N__ __M__ __L__ __P__.
 
+import { parseMonth } from "./months.mjs";
+
+export { parseMonth };
+
 const STATE = new WeakMap();
 /**
  * Request keys the form takes although no input has that name now (app.mjs's vocabulary): a
@@ -22,26 +26,12 @@ const RENAMED = ["name", "id", "for", "aria-describedby", "data-kz-field", "data
 const PRESET_ROWS = { cash: [], next: [["1", "100%"]], next2: [["2", "100%"]] };
 const PRESET_OF_MONTH = { 0: "cash", 1: "next", 2: "next2" };
 const FULL_SHARES = new Set(["1", "1.0", "100%", "100.0%", "10割"]);
-const ERAS = { 令和: 2018, R: 2018, 平成: 1988, H: 1988 };
 
 // ---------------------------------------------------------------------------------------------
 // Months
 
 function normalise(text) {
   return String(text ?? "").normalize("NFKC").trim();
-}
-
-/** The month index (year × 12 + month − 1) of "2026-04", "2026年4月", "令和8年4月"; else null. */
-export function parseMonth(text) {
-  const match = normalise(text)
-    .toUpperCase()
-    .match(/^(令和|平成|R|H)?(\d{1,4}|元)(?:[-/.]|年)(\d{1,2})月?$/);
-  if (!match) return null;
-  const [, era, yearText, monthText] = match;
-  if (!era && yearText.length !== 4) return null;
-  const year = (yearText === "元" ? 1 : Number(yearText)) + (era ? ERAS[era] : 0);
-  const month = Number(monthText);
-  return month >= 1 && month <= 12 ? year * 12 + month - 1 : null;
 }
 
 function monthKey(index) {
