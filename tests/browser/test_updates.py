@@ -1,6 +1,6 @@
 """A new version of the site reaches a returning visitor without breaking their offline copy.
 
-Two builds that differ in one word are served one after the other at the same address, as a
+Two builds that differ by one word are served one after the other at the same address, as a
 deploy would: the visitor has seen the home page and a tool, comes back to the home page only
 (the new version installs and waits: 「新しい版があります」), switches to it, goes offline and opens
 the tool. It must start, from the new version's copy.
@@ -26,20 +26,22 @@ from tests.browser.test_site import axe_violations
 from tests.site_build import ROOT, build_site
 
 CHANGED_PAGE = "hikaku.md"
-OLD_WORD, NEW_WORD = "一つの表で比べます", "ひとつの表で比べます"
+NEW_WORD = "改訂しました"  # one word added under the page's heading (the page's text may change)
 
 
 @pytest.fixture(scope="session")
 def second_version(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site again, with one word changed on one page (a copy of docs/, built with a config
+    """The site again, with one word more on one page (a copy of docs/, built with a config
     that points at it; everything else, runtime included, is the same)."""
     work = tmp_path_factory.mktemp("second-version")
     docs = work / "docs"
     shutil.copytree(ROOT / "docs", docs)
     page = docs / CHANGED_PAGE
     text = page.read_text(encoding="utf-8")
-    assert OLD_WORD in text
-    page.write_text(text.replace(OLD_WORD, NEW_WORD, 1), encoding="utf-8")
+    heading = re.search(r"^# .+$", text, flags=re.MULTILINE)
+    assert heading
+    assert NEW_WORD not in text
+    page.write_text(f"{text[: heading.end()]}\n\n{NEW_WORD}{text[heading.end() :]}", encoding="utf-8")
     config = work / "mkdocs.yml"
     # paths in a config are read relative to its own folder: the inherited ones are given in full
     config.write_text(
