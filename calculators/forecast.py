@@ -17,7 +17,18 @@ from typing import Any
 
 from calculators.cells import Computed, ComputedText
 from calculators.forms import MONTH_KEY, YEN_HELP, Dynamic, Field, Section, ToolForm, input_rows
-from calculators.html import esc, explanation, headline, inputs_summary, sources, table, verdict, warnings
+from calculators.html import (
+    council_contact,
+    esc,
+    explanation,
+    headline,
+    inputs_summary,
+    sources,
+    table,
+    verdict,
+    warnings,
+)
+from kaizen_core.directory import councils
 from kaizen_core.errors import InputError
 from kaizen_core.forecast import (
     ACCRUAL_KEYS,
@@ -522,7 +533,7 @@ FORM = ForecastForm(
             widget="widgets/forecast_actuals.html",
         ),
         Section(
-            "売上が変わった場合と基準日",
+            "売上が変わった場合・相談先・基準日",
             (
                 Field(
                     "scenario.sales_change",
@@ -530,6 +541,15 @@ FORM = ForecastForm(
                     "signed_rate",
                     help="「-10%」なら売上高が1割減った場合の残高をグラフに重ねて表示します（実績の月を除く）。空欄なら試算しません。",
                     placeholder="例：-10%",
+                ),
+                Field(
+                    "prefecture",
+                    "相談先の都道府県（任意）",
+                    "choice",
+                    options=tuple(
+                        (c.prefecture_code, c.prefecture) for c in councils() if c.kind == "prefectural"
+                    ),
+                    help="選ぶと、残高が足りなくなる月があるときに、相談先の中小企業活性化協議会の電話番号を結果に表示します。",
                 ),
                 Field(
                     "as_of",
@@ -848,37 +868,40 @@ def _line_cells(row: dict[str, Any], key: str, value: int, plannable: bool) -> l
     ]
 
 
-def monthly_table(response: dict[str, Any]) -> str:
-    rows = response["rows"]
+def _month_table(response: dict[str, Any], first: int, stop: int, *, total: bool, css: str) -> str:
+    """The <table> of the months ``first``..``stop - 1``, with the 合計 column when ``total``.
+
+    The screen shows all months in one scrolling table; the printed page repeats the row labels
+    on each chunk of months (:func:`print_tables`)."""
+    rows = response["rows"][first:stop]
     has_actual = any(r["is_actual"] for r in rows)
     lines = response["lines"]
     totals = response["totals"]
     sections = response["sections"]
     widths = [3 if r["is_actual"] else 1 for r in rows]
-    span = 1 + sum(widths) + 1
+    span = 1 + sum(widths) + (1 if total else 0)
 
-    def line_row(label: str, key: str, values: list[int], total: int | None, css: str = "") -> str:
+    def line_row(label: str, key: str, values: list[int], amount: int | None, css: str = "") -> str:
         cells: list[str] = []
         for row, value in zip(rows, values, strict=True):
             cells.extend(_line_cells(row, key, value, plannable=True))
-        total_cell = _amount(total) if total is not None else NONE_CELL
         klass = f' class="{css}"' if css else ""
-        return (
-            f'<tr{klass}><th scope="row">{esc(label)}</th>{"".join(cells)}'
-            f'<td class="kz-r kz-fc-total">{total_cell}</td></tr>'
-        )
+        return f'<tr{klass}><th scope="row">{esc(label)}</th>{"".join(cells)}{total_cell(amount)}</tr>'
+
+    def total_cell(amount: int | None, status: bool = False) -> str:
+        if not total:
+            return ""
+        if status:
+            return f"<td>{NONE_CELL}</td>"
+        return f'<td class="kz-r kz-fc-total">{_amount(amount) if amount is not None else NONE_CELL}</td>'
 
     def summary_row(
-        label: str, key: str, values: list[int], total: int | None, css: str = "kz-fc-sum"
+        label: str, key: str, values: list[int], amount: int | None, css: str = "kz-fc-sum"
     ) -> str:
         cells: list[str] = []
         for row, value in zip(rows, values, strict=True):
             cells.extend(_line_cells(row, key, value, plannable=False))
-        total_cell = _amount(total) if total is not None else NONE_CELL
-        return (
-            f'<tr class="{css}"><th scope="row">{esc(label)}</th>{"".join(cells)}'
-            f'<td class="kz-r kz-fc-total">{total_cell}</td></tr>'
-        )
+        return f'<tr class="{css}"><th scope="row">{esc(label)}</th>{"".join(cells)}{total_cell(amount)}</tr>'
 
     def group(title: str, body: list[str]) -> str:
         return (
@@ -900,7 +923,7 @@ def monthly_table(response: dict[str, Any]) -> str:
         ]
 
     body: list[str] = []
-    opening = rows[0]["opening"]
+    opening = response["rows"][0]["opening"]  # the 合計 column: the whole period's first balance
     body.append(
         "<tbody>"
         + summary_row("月初残高", "opening", series("opening"), opening, css="kz-fc-balance")
@@ -974,14 +997,14 @@ def monthly_table(response: dict[str, Any]) -> str:
         status_cells.append(cell if not row["is_actual"] else f'<td colspan="3">{_flag(row)}</td>')
     closing_rows.append(
         f'<tr class="kz-fc-status"><th scope="row">残高の状態</th>{"".join(status_cells)}'
-        f"<td>{NONE_CELL}</td></tr>"
+        f"{total_cell(None, status=True)}</tr>"
     )
     body.append(group("残高", closing_rows))
     scenario = response["scenario"]
     if scenario:
         scenario_cells = []
         status = []
-        for row, other in zip(rows, scenario["rows"], strict=True):
+        for row, other in zip(rows, scenario["rows"][first:stop], strict=True):
             colspan = ' colspan="3"' if row["is_actual"] else ""
             scenario_cells.append(f'<td class="kz-r"{colspan}>{_amount(other["closing"])}</td>')
             status.append(f"<td{colspan}>{_flag(other)}</td>")
@@ -991,9 +1014,9 @@ def monthly_table(response: dict[str, Any]) -> str:
                 f"{_scenario_label(response)}（実績の月を除く）",
                 [
                     f'<tr class="kz-fc-balance"><th scope="row">月末残高（{esc(short)}）</th>'
-                    f'{"".join(scenario_cells)}<td class="kz-r kz-fc-total">{_amount(scenario["closing_balance"])}</td></tr>',
+                    f"{''.join(scenario_cells)}{total_cell(scenario['closing_balance'])}</tr>",
                     f'<tr class="kz-fc-status"><th scope="row">残高の状態（{esc(short)}）</th>'
-                    f"{''.join(status)}<td>{NONE_CELL}</td></tr>",
+                    f"{''.join(status)}{total_cell(None, status=True)}</tr>",
                 ],
             )
         )
@@ -1002,7 +1025,8 @@ def monthly_table(response: dict[str, Any]) -> str:
         values = [r["accruals"][key] for r in rows]
         if key != "sales" and not any(values) and not any(key in r.get("plan", {}) for r in rows):
             continue
-        accrual_rows.append(line_row(f"{label}（発生した月）", key, values, sum(values)))
+        whole = sum(r["accruals"][key] for r in response["rows"])
+        accrual_rows.append(line_row(f"{label}（発生した月）", key, values, whole))
     body.append(group("参考：売上高・仕入高（入出金ではなく発生した月の額）", accrual_rows))
 
     # Column headers: one per month; a month with actuals gets 予定・実績・差異 under it.
@@ -1020,12 +1044,20 @@ def monthly_table(response: dict[str, Any]) -> str:
         else:
             colgroups.append("<colgroup><col></colgroup>")
             top_row.append(f'<th scope="col" class="kz-r"{rowspan}>{esc(row["label"])}</th>')
-    colgroups.append("<colgroup><col></colgroup>")
-    top_row.append(f'<th scope="col" class="kz-r"{rowspan}>合計</th>')
+    if total:
+        colgroups.append('<colgroup><col class="kz-fc-col-total"></colgroup>')
+        top_row.append(f'<th scope="col" class="kz-r"{rowspan}>合計</th>')
     head = "<tr>" + "".join(top_row) + "</tr>"
     if has_actual:
         head += "<tr>" + "".join(sub_row) + "</tr>"
     caption = f"月ごとの資金繰り（{rows[0]['label']}〜{rows[-1]['label']}、単位：円、△はマイナス）"
+    return (
+        f'<table class="kz-table {css}"><caption>{esc(caption)}</caption>{"".join(colgroups)}'
+        f"<thead>{head}</thead>{''.join(body)}</table>"
+    )
+
+
+def _table_notes(response: dict[str, Any]) -> str:
     safety = response["safety_balance"]
     note = (
         '<p class="kz-note">残高の状態：<span aria-hidden="true">▲</span>不足＝残高がマイナス'
@@ -1036,19 +1068,60 @@ def monthly_table(response: dict[str, Any]) -> str:
         )
         + "、○＝問題なし。</p>"
     )
-    if has_actual:
+    if any(r["is_actual"] for r in response["rows"]):
         note += (
             '<p class="kz-note">実績の月は「予定・実績・差異（実績−予定）」の3列です。実績を入力していない行は、'
             "予定の金額をそのまま実績の欄にも使っています（差異の欄は空欄）。</p>"
         )
+    return note
+
+
+def monthly_table(response: dict[str, Any]) -> str:
+    """All months in one table that scrolls sideways, its label column fixed (the screen)."""
+    rows = response["rows"]
+    caption = f"月ごとの資金繰り（{rows[0]['label']}〜{rows[-1]['label']}、単位：円、△はマイナス）"
+    table_html = _month_table(response, 0, len(rows), total=True, css="kz-fc-table")
     return (
-        '<section aria-labelledby="kz-fc-table-heading">'
+        '<section class="kz-no-print" aria-labelledby="kz-fc-table-heading">'
         '<h3 id="kz-fc-table-heading">月ごとの資金繰り表</h3>'
-        '<p class="kz-note kz-no-print">表は横にスクロールできます。左の項目名の列は固定です。</p>'
+        '<p class="kz-note">表は横にスクロールできます。左の項目名の列は固定です。</p>'
         f'<div class="kz-table-wrap kz-fc-table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
-        f'<table class="kz-table kz-fc-table"><caption>{esc(caption)}</caption>{"".join(colgroups)}'
-        f"<thead>{head}</thead>{''.join(body)}</table></div>{note}</section>"
+        f"{table_html}</div>{_table_notes(response)}</section>"
     )
+
+
+# On paper (A4 landscape) the table is cut into chunks of at most this many month columns (a month
+# with actuals takes three: 予定・実績・差異), each with the row labels; the last adds 合計.
+PRINT_COLUMNS = 12
+
+
+def print_chunks(rows: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """(first, stop) of each printed chunk of months."""
+    chunks: list[tuple[int, int]] = []
+    first, used = 0, 0
+    for index, row in enumerate(rows):
+        width = 3 if row["is_actual"] else 1
+        if used and used + width > PRINT_COLUMNS:
+            chunks.append((first, index))
+            first, used = index, 0
+        used += width
+    chunks.append((first, len(rows)))
+    return chunks
+
+
+def print_tables(response: dict[str, Any]) -> str:
+    """The table for paper: months in page-wide chunks, the row labels repeated on each."""
+    rows = response["rows"]
+    chunks = print_chunks(rows)
+    # The heading sits inside the first chunk, so that it is never left alone at a page's foot.
+    tables = "".join(
+        '<div class="kz-fc-print-chunk">'
+        + ("<h3>月ごとの資金繰り表</h3>" if index == 0 else "")
+        + _month_table(response, first, stop, total=stop == len(rows), css="kz-fc-table kz-fc-print-table")
+        + "</div>"
+        for index, (first, stop) in enumerate(chunks)
+    )
+    return f'<section class="kz-print-only kz-fc-print">{tables}{_table_notes(response)}</section>'
 
 
 def _loans_table(response: dict[str, Any]) -> str:
@@ -1125,6 +1198,90 @@ def _warnings(response: dict[str, Any]) -> str:
     return warnings(messages)
 
 
+# Links from the tool page (/tools/forecast/) to the other pages of the site.
+PAGES = {
+    "405": "../../405/",
+    "vup": "../../vup/",
+    "kinki": "../../kyogikai/kinki/",
+    "zenkoku": "../../kyogikai/zenkoku/",
+    "eligibility": "../eligibility/",
+    "subsidy": "../subsidy/",
+}
+
+
+def _link(key: str, text: str) -> str:
+    return f'<a href="{esc(PAGES[key])}">{esc(text)}</a>'
+
+
+def next_steps(response: dict[str, Any]) -> str:
+    """What to do when the balance goes below zero or below the safety level: the months, the
+    main bank, the council (its number when a prefecture is given), and which programme fits."""
+    shortfall = response["shortfall_months"]
+    below = [m for m in response["below_safety_months"] if m not in shortfall]
+    scenario = response["scenario"]
+    scenario_short = scenario["shortfall_months"] if scenario and not shortfall else []
+    if not (shortfall or below or scenario_short):
+        return ""
+    months = []
+    if shortfall:
+        months.append(f"残高がマイナスになる月：<strong>{esc(month_ranges(shortfall))}</strong>")
+    if below:
+        safety = format_yen(response["safety_balance"])
+        months.append(
+            f"最低限残したい残高（{esc(safety)}）を下回る月：<strong>{esc(month_ranges(below))}</strong>"
+        )
+    if scenario_short:
+        months.append(
+            f"{esc(_scenario_label(response))}に残高がマイナスになる月：<strong>{esc(month_ranges(scenario_short))}</strong>"
+        )
+    first = min([*shortfall, *below, *scenario_short])
+    council = response.get("council")
+    if council:
+        call = f"中小企業活性化協議会に相談する：{council_contact(council)}。"
+    else:
+        call = (
+            "本社のある都道府県の中小企業活性化協議会に相談する（連絡先は"
+            f"{_link('kinki', '近畿の協議会')}・{_link('zenkoku', '全国の協議会')}の一覧にあります。"
+            "上の入力で都道府県を選ぶと、ここに電話番号を表示します）。"
+        )
+    if shortfall:
+        fit = (
+            "返済を待ってもらう・返済額を減らすなど、借入の返し方を変えてもらう必要があるなら、"
+            f"{_link('405', '経営改善計画策定支援（405事業）')}が合います。すべての取引金融機関と話し合いながら、"
+            f"専門家と計画を作ります。そこまでではなく、早めに手を打つなら{_link('vup', 'Vアップ')}です。"
+        )
+    else:
+        fit = (
+            "返済の条件はまだ変えずに、早めに立て直しの計画を作るなら"
+            f"{_link('vup', '早期経営改善計画策定支援（Vアップ）')}が合います。"
+            f"返済の条件を変えてもらう必要が出てきたら{_link('405', '405事業')}です。"
+        )
+    steps = [
+        "<li><strong>メインバンクに早めに相談する</strong>：できるだけ早く、遅くとも"
+        f"{esc(Month(int(first[:4]), int(first[5:7])).label())}より前に、この表を持って相談してください。"
+        "早いほど打てる手（返済の時期の相談、つなぎの融資など）が多くあります。</li>",
+        f"<li><strong>{call}</strong></li>",
+        f"<li><strong>合う支援を選ぶ</strong>：{fit}"
+        f"どちらが使えるかは{_link('eligibility', '利用対象チェック')}、費用の補助は"
+        f"{_link('subsidy', '補助金額シミュレーター')}で確かめられます。</li>",
+    ]
+    items = "".join(f"<li>{m}</li>" for m in months)
+    return (
+        '<section class="kz-fc-next" aria-labelledby="kz-fc-next-heading">'
+        '<h3 id="kz-fc-next-heading">資金が足りなくなりそうなときにすること</h3>'
+        f'<ul class="kz-fc-next__months">{items}</ul>'
+        f'<ol class="kz-next">{"".join(steps)}</ol></section>'
+    )
+
+
+# What the figures rest on: the user's inputs, not the programmes' rules.
+SOURCES_INTRO = (
+    "<p>この表の金額は、すべて入力した数字から計算しています（制度の金額や率は使っていません）。"
+    "計算のしかたは上の「計算の根拠」のとおりです。下の出典は、この表が下書きになる計画の書類"
+    "（Vアップの資金実績・計画表、405事業の資金繰表）の名前と中身を確かめた資料です。</p>"
+)
+
+
 def _request_for_summary(request: dict[str, Any]) -> dict[str, Any]:
     """The request with loan methods written as their Japanese names (which kaizen_core accepts)."""
     loans = request.get("loans") if isinstance(request, dict) else None
@@ -1145,11 +1302,13 @@ def render(response: dict[str, Any], request: dict[str, Any]) -> str:
         f"{response['months']}か月の資金繰り</h2>"
         + _headline(response)
         + _warnings(response)
+        + next_steps(response)
         + chart(response)
         + monthly_table(response)
+        + print_tables(response)
         + _loans_table(response)
         + explanation(response)
-        + sources(response)
+        + sources(response, SOURCES_INTRO)
         + inputs_summary(input_rows(TOOL, _request_for_summary(request)))
         + "</div>"
     )

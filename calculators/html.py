@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
+from kaizen_core.directory import tel_href
 from kaizen_core.numbers import format_yen
 
 DISCLAIMER = (
@@ -96,8 +97,23 @@ def explanation(response: dict[str, Any]) -> str:
     )
 
 
-def sources(response: dict[str, Any]) -> str:
-    """基準日, the rule set's date and the public sources, then the disclaimer."""
+def council_contact(council: dict[str, Any]) -> str:
+    """A council's name with its telephone number (a tel: link), website and hours where known."""
+    phone = council["phone"]
+    parts = [
+        f'<strong>{esc(council["name"])}</strong>　電話 <a class="kz-tel" href="{esc(tel_href(phone))}">{esc(phone)}</a>'
+    ]
+    if council.get("hours"):
+        parts.append(f"（受付：{esc(council['hours'])}）")
+    if council.get("url"):
+        parts.append(f'　<a href="{esc(council["url"])}">協議会のウェブサイト</a>')
+    return "".join(parts)
+
+
+def sources(response: dict[str, Any], intro: str = "") -> str:
+    """基準日, the rule set's date and the public sources, then the disclaimer.
+
+    ``intro`` (HTML) says first what the figures rest on, where that is not the sources listed."""
     rule_set = response.get("rule_set", {})
     refs = []
     for reference in response.get("references", []):
@@ -110,7 +126,7 @@ def sources(response: dict[str, Any]) -> str:
     return (
         '<section class="kz-sources-box" aria-labelledby="kz-src-heading">'
         '<h3 id="kz-src-heading">基準日と出典</h3>'
-        f"<p>基準日：{esc(japanese_partial_date(response.get('as_of', '')))}（この日に有効なルール。使ったルールの適用開始日：{esc(effective)}）</p>"
+        f"{intro}<p>基準日：{esc(japanese_partial_date(response.get('as_of', '')))}（この日に有効なルール。使ったルールの適用開始日：{esc(effective)}）</p>"
         f"<ul>{''.join(refs)}</ul>"
         f'<p class="kz-disclaimer">{esc(DISCLAIMER)}</p></section>'
     )

@@ -57,6 +57,7 @@ class Council:
     as_of: str
     notes: str
     enquiry_phone: str = ""
+    hours: str = ""  # the desk's hours as the source gives them (none of the current sources does)
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (``sources`` as a list) for the static site's data files."""
@@ -73,6 +74,7 @@ class Council:
             "address": self.address,
             "phone": self.phone,
             "enquiry_phone": self.enquiry_phone,
+            "hours": self.hours,
             "url": self.url,
             "sources": list(self.sources),
             "as_of": self.as_of,
@@ -81,7 +83,7 @@ class Council:
 
 
 _FIELDS = tuple(f.name for f in fields(Council))
-_OPTIONAL = frozenset({"enquiry_phone"})
+_OPTIONAL = frozenset({"enquiry_phone", "hours"})
 
 
 def _record(entry: Any, index: int) -> Council:
@@ -164,6 +166,18 @@ def find_council(prefecture: str) -> Council | None:
         if query in (council.prefecture, _short_name(council.prefecture)):
             return council
     return None
+
+
+PREFECTURE_EXAMPLES = "京都府／京都／26"
+
+
+def council_of(value: Any) -> Council | None:
+    """The council for a request's ``prefecture`` (a name, or a JIS code as text or a small
+    integer); None when the value cannot be one (an error for the caller to report)."""
+    readable = isinstance(value, str) or (
+        isinstance(value, int) and not isinstance(value, bool) and 0 < value < 100
+    )
+    return find_council(str(value)) if readable else None
 
 
 def kinki_councils() -> tuple[Council, ...]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from kaizen_core.directory import PREFECTURE_EXAMPLES, Council, council_of
 from kaizen_core.errors import ErrorCollector, InputError
 from kaizen_core.numbers import (
     Month,
@@ -135,6 +136,7 @@ class Inputs:
     loans: list[Loan]
     actuals: dict[Month, dict[str, int]]
     scenario_change: Fraction | None
+    council: Council | None = None
 
 
 def _months(start: Month, count: int) -> list[Month]:
@@ -327,8 +329,10 @@ def _read(request: Any) -> tuple[Inputs | None, Any, ErrorCollector]:
         }
         | set(RECURRING)
         | set(SCHEDULED)
+        | {"prefecture"}
     )
     as_of = reader.as_of()
+    council = _read_council(reader)
     start = reader.month("start", "開始の年月", required=True)
     count = reader.count("months", "月数", required=True)
     if count is not None and not MIN_MONTHS <= count <= MAX_MONTHS:
@@ -392,8 +396,23 @@ def _read(request: Any) -> tuple[Inputs | None, Any, ErrorCollector]:
         loans=loans,
         actuals=actuals,
         scenario_change=scenario_change,
+        council=council,
     )
     return inputs, as_of, errors
+
+
+def _read_council(reader: Reader) -> Council | None:
+    """The council of the optional ``prefecture`` (shown with the advice when a balance runs low)."""
+    value = reader.raw("prefecture")
+    if value in (None, ""):
+        return None
+    council = council_of(value)
+    if council is None:
+        reader.errors.add(
+            "prefecture",
+            f"都道府県：「{json_repr(value)}」は都道府県として読み取れません（例：{PREFECTURE_EXAMPLES}）。",
+        )
+    return council
 
 
 def _read_sales(reader: Reader, horizon: list[Month]) -> tuple[dict[Month, int], str]:
@@ -756,6 +775,7 @@ def project(request: Any) -> dict[str, Any]:
         "payables_end": result["payables_end"],
         "loan_balances_end": result["loan_balances_end"],
         "scenario": scenario,
+        "council": inputs.council.as_dict() if inputs.council is not None else None,
         "explanation": explanation,
     }
     return rules.cite(response)

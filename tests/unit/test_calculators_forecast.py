@@ -127,7 +127,7 @@ def test_result_structure_is_accessible(default_response: dict[str, Any]) -> Non
     assert page.headings[0] == "h2"
     assert set(page.headings[1:]) == {"h3"}
     assert page.th_without_scope == 0
-    assert page.tables == 3  # the monthly table, the loans, the printed inputs
+    assert page.tables == 4  # the monthly table (screen and paper), the loans, the printed inputs
     assert page.captions == page.tables
     wraps = [attrs for tag, attrs in page.tags if "kz-table-wrap" in (attrs.get("class") or "")]
     assert len(wraps) >= 3
@@ -157,9 +157,10 @@ def test_chart_marks_safety_shortfall_and_scenario() -> None:
 
 def test_months_with_actuals_show_plan_actual_and_variance() -> None:
     request, response = golden("actuals replace the plan")
-    html = forecast.render(response, request)
+    html = forecast.monthly_table(response)  # the screen's table (the page also has a printed copy)
     assert html.count('<th scope="colgroup" colspan="3">') == 2
     assert html.count('<th scope="col" class="kz-r">予定</th>') == 2
+    assert forecast.render(response, request).count('<th scope="colgroup" colspan="3">') == 4
     # 2026-04 cash sales: plan 500,000, actual 450,000, variance △50,000
     assert '<td class="kz-r kz-fc-plan"><span class="kz-num">500,000</span></td>' in html
     assert '<td class="kz-r kz-fc-actual"><span class="kz-num">450,000</span></td>' in html
@@ -240,10 +241,13 @@ def test_render_of_36_months_with_several_loans_is_fast() -> None:
         html = forecast.render(response, request)
         times.append(time.perf_counter() - began)
     assert statistics.median(times) < 0.05
+    # each month once on screen and once in the printed chunks (a month with actuals takes 3 columns:
+    # 4 + 3 + 3 + 3 = 12 columns print as 2026年4月〜5月 plus 6 more months, then 12 and 12 and 4)
     months = re.findall(r'<th scope="col(?:group)?"[^>]*>(20\d\d年\d{1,2}月)', html)
-    assert len(months) == 36
-    assert html.count('scope="colgroup"') == 2
+    assert len(months) == 72
+    assert html.count('scope="colgroup"') == 4
     assert "2029年3月" in html
+    assert forecast.print_chunks(response["rows"]) == [(0, 8), (8, 20), (20, 32), (32, 36)]
 
 
 # --- the form -----------------------------------------------------------------------------------------
