@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from calculators.forms import TRI_OPTIONS, YEN_HELP, Field, Section, ToolForm, input_rows
 from calculators.html import (
+    DISCLAIMER,
     as_of_text,
+    council_contact,
     esc,
     explanation,
     headline,
@@ -31,10 +34,10 @@ from kaizen_core.eligibility import (
     INDUSTRY_ALIASES,
     PRIOR_USE_KEYS,
 )
-from kaizen_core.numbers import format_percent
+from kaizen_core.numbers import format_date, format_iso_date, format_man, format_percent
 from kaizen_core.params import RuleSet, default_store
 from kaizen_core.request import FALSE_WORDS, TRUE_WORDS, today
-from kaizen_core.subsidy import PROGRAMME_ALIASES, PROGRAMMES, ROUTE_ALIASES, ROUTES
+from kaizen_core.subsidy import PROGRAMME_ALIASES, PROGRAMMES, ROUTE_ALIASES, ROUTES, fee_guide
 
 # Links from the tool page (/tools/eligibility/) to the other pages of the site.
 COUNCIL_PAGES = (
@@ -131,6 +134,13 @@ FORM = EligibilityForm(
         Section(
             "相談する地域と事業者の形態",
             (
+                Field(
+                    "company_name",
+                    "会社名・屋号（任意）",
+                    "text",
+                    help="印刷する「相談準備シート」に載せるだけで、判定には使いません。入力はこの端末の中だけにあり、送信しません。",
+                    placeholder="例：株式会社○○製作所",
+                ),
                 Field(
                     "prefecture",
                     "都道府県（本社・主な事業所のある所）",
@@ -404,13 +414,14 @@ def _next_steps(response: dict[str, Any]) -> str:
         f"<li><p><strong>制度の説明を読む</strong>：</p><ul>{pages}"
         f'<li><a href="{esc(COMPARISON_PAGE[1])}">{esc(COMPARISON_PAGE[0])}</a></li></ul></li>'
     )
+    adviser = f"<li><p><strong>計画づくりを頼む専門家を探す</strong></p>{adviser_help(council)}</li>"
     estimate = (
         "<li><p><strong>補助される金額と自己負担を確かめる</strong>："
         f'<a href="{esc(SUBSIDY_TOOL[1])}">{esc(SUBSIDY_TOOL[0])}</a>で、専門家の見積額から計算できます。</p></li>'
     )
     return (
         '<section aria-labelledby="kz-next-heading"><h3 id="kz-next-heading">次にすること</h3>'
-        f'<ol class="kz-next">{call}{read}{estimate}</ol></section>'
+        f'<ol class="kz-next">{call}{adviser}{read}{estimate}</ol></section>'
     )
 
 
@@ -419,6 +430,129 @@ def _chosen_label(response: dict[str, Any]) -> str | None:
         if entry["programme"] == response["programme"] and entry["route"] == response["route"]:
             return str(entry["label"])
     return None
+
+
+def _official(ref_id: str) -> tuple[str, str]:
+    """(title, URL) of an official page from the references data."""
+    reference = default_store().references[ref_id]
+    return f"{reference.publisher}「{reference.title}」", reference.url or ""
+
+
+def adviser_help(council: dict[str, Any] | None) -> str:
+    """How to find a 認定経営革新等支援機関 and the application forms: the 中小企業庁 pages of the two
+    programmes (they lead to the official search of advisers and carry the forms), and the
+    council's own website where the data has one."""
+    links = []
+    for ref_id in ("chusho_04", "chusho_05"):
+        title, url = _official(ref_id)
+        links.append(f'<a href="{esc(url)}">{esc(title)}</a>')
+    council_site = ""
+    if council is not None and council.get("url"):
+        council_site = f'{esc(council["name"])}の<a href="{esc(council["url"])}">ウェブサイト</a>にも、相談と申込みの案内があります。'
+    hours = f"受付時間：{esc(council['hours'])}。" if council is not None and council.get("hours") else ""
+    return (
+        "<p>計画づくりを頼む専門家（認定経営革新等支援機関）は、顧問の税理士・中小企業診断士などが認定を受けていれば"
+        "その人に、いなければメインバンクや協議会に紹介を頼めます。国の認定支援機関の検索と、利用申請の様式は、"
+        f"{' ・ '.join(links)}から進めます。{council_site}{hours}</p>"
+    )
+
+
+def _sheet_date(response: dict[str, Any], request: dict[str, Any]) -> str:
+    """The sheet's date in Japan: the 基準日 when it is today's (no 基準日 typed), else today."""
+    given = request.get("as_of") if isinstance(request, dict) else None
+    day = today() if given not in (None, "") else date.fromisoformat(response["as_of"])
+    return format_date(day)
+
+
+def _estimate(response: dict[str, Any]) -> str:
+    """補助額の目安 for the programmes worth asking about, at the fees where the caps bind."""
+    recommended = response["recommendation"]["programme"]
+    keys = (
+        [(recommended, response["recommendation"]["route"])]
+        if recommended
+        else [(p["programme"], p["route"]) for p in response["programmes"] if p["eligible"] is not False]
+    )
+    rules = RuleSet(date.fromisoformat(response["as_of"]))
+    rows = []
+    for programme, route in dict.fromkeys(keys):
+        guide = fee_guide(rules, programme, route or "expert")
+        name = next(p["label"] for p in response["programmes"] if p["programme"] == programme)
+        if guide["tiers"]:
+            for tier in guide["tiers"]:
+                rows.append(
+                    f'<tr><th scope="row">{esc(name)}（{esc(tier["label"])}）</th>'
+                    f'<td class="kz-r">{esc(format_man(tier["fee_guide"]))}（目安）</td>'
+                    f'<td class="kz-r">{esc(format_man(tier["subsidy_at_guide"]))}</td>'
+                    f'<td class="kz-r">{esc(format_man(tier["self_pay_at_guide"]))}</td></tr>'
+                )
+        else:
+            rows.append(
+                f'<tr><th scope="row">{esc(name)}</th>'
+                f'<td class="kz-r">{esc(format_man(guide["fees_at_caps"]))}</td>'
+                f'<td class="kz-r">{esc(format_man(guide["subsidy_at_caps"]))}</td>'
+                f'<td class="kz-r">{esc(format_man(guide["self_pay_at_caps"]))}</td></tr>'
+            )
+    if not rows:
+        return ""
+    return (
+        "<h4>補助額と自己負担の目安</h4>"
+        '<table class="kz-sheet__table"><caption class="kz-visually-hidden">補助額と自己負担の目安</caption><thead><tr><th scope="col">事業</th><th scope="col">専門家に払う費用</th>'
+        '<th scope="col">補助（協議会が負担）</th><th scope="col">自己負担</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        '<p class="kz-sheet__small">費用が補助の上限に届く額（405事業通常枠は規模ごとの費用の目安）での例です。'
+        "見積額での計算は補助金額シミュレーターでできます。見積額：＿＿＿＿＿＿円</p>"
+    )
+
+
+def consultation_sheet(response: dict[str, Any], request: dict[str, Any]) -> str:
+    """相談準備シート: one printed A4 page to take to the council (screen: hidden)."""
+    name = request.get("company_name") if isinstance(request, dict) else None
+    name_text = esc(name) if isinstance(name, str) and name.strip() else "＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿"
+    council = response["council"]
+    if council is not None:
+        call = council_contact(council)
+    else:
+        call = (
+            "本社のある都道府県の中小企業活性化協議会（連絡先はこのサイトの「全国の協議会」に一覧があります）"
+        )
+    words = dict(
+        zip(
+            (True, False, None), ("対象になります", "対象外です", "この回答だけでは決まりません"), strict=True
+        )
+    )
+    marks = {True: "○", False: "×", None: "？"}
+    programmes = "".join(
+        f"<li><strong>{esc(p['label'])}：{esc(words[p['eligible']])}</strong>"
+        + "".join(
+            f"<br>{marks[c['result']]} {esc(c['label'])}：{esc(c['reason'])}"
+            for c in p["checks"]
+            if c["result"] is not True
+        )
+        + "</li>"
+        for p in response["programmes"]
+    )
+    recommendation = response["recommendation"]
+    asks = "".join(f"<li>{esc(item)}</li>" for item in response["ask_council"])
+    documents = "".join(
+        f'<li><span aria-hidden="true">☐</span> {esc(d["item"])}（初めての相談：{esc(d["first"])}／申請：{esc(d["application"])}）</li>'
+        for d in response["documents"]
+    )
+    return (
+        '<section class="kz-print-only kz-sheet" aria-labelledby="kz-sheet-heading">'
+        '<h3 id="kz-sheet-heading">相談準備シート</h3>'
+        '<table class="kz-sheet__table kz-sheet__meta"><caption class="kz-visually-hidden">会社名・作成日・相談先</caption><tbody>'
+        f'<tr><th scope="row">会社名</th><td>{name_text}</td>'
+        f'<th scope="row">作成日</th><td><span data-kz-print-date>{esc(_sheet_date(response, request))}</span></td></tr>'
+        f'<tr><th scope="row">相談先</th><td colspan="3">{call}</td></tr>'
+        "</tbody></table>"
+        f"<h4>合いそうな事業：{esc(recommendation['label'])}</h4><p>{esc(recommendation['reason'])}</p>"
+        f'<h4>制度ごとの判定</h4><ul class="kz-sheet__list">{programmes}</ul>'
+        + (f'<h4>協議会に確認すること</h4><ul class="kz-sheet__list">{asks}</ul>' if asks else "")
+        + _estimate(response)
+        + f'<h4>持ち物</h4><ul class="kz-sheet__list kz-sheet__docs">{documents}</ul>'
+        f'<p class="kz-sheet__small">{esc(DISCLAIMER)}（利用対象チェック・基準日{esc(format_iso_date(response["as_of"]))}）</p>'
+        "</section>"
+    )
 
 
 def render(response: dict[str, Any], request: dict[str, Any]) -> str:
@@ -454,6 +588,7 @@ def render(response: dict[str, Any], request: dict[str, Any]) -> str:
         + explanation(response)
         + inputs_summary(input_rows("eligibility", request))
         + sources(response)
+        + consultation_sheet(response, request)
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 from calculators.forms import YEN_HELP, Field, Section, ToolForm, input_rows
@@ -160,6 +162,63 @@ def _timeline(payments: list[dict[str, Any]]) -> str:
     )
 
 
+def _share_link(request: dict[str, Any]) -> str:
+    """A link to this tool filled with ``request`` (the page reads the #q= part, as in a share link)."""
+    text = json.dumps(request, ensure_ascii=False, separators=(",", ":"))
+    return "#q=" + base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def fee_guide_section(response: dict[str, Any], request: dict[str, Any]) -> str:
+    """見積りがまだないとき: the fee at which each cap binds, what the fees reaching the caps give,
+    and (405 通常枠) the size tiers' fee guides, all from kaizen_core.subsidy.fee_guide."""
+    guide = response.get("fee_guide")
+    if not guide:
+        return ""
+    rows = []
+    for item in guide["items"]:
+        note = "（任意）" if item["optional"] else ""
+        if not item["in_total"] and len(guide["items"]) > 1:
+            note = "（上限の合計とは別枠）"
+        rows.append([esc(item["label"] + note), yen(item["cap"]), yen(item["binding_fee"])])
+    items = table(
+        "補助の上限と、上限に届く費用",
+        ["項目", "補助の上限", "上限に届く費用（これを超えた分は全額自己負担）"],
+        rows,
+        numeric=(1, 2),
+    )
+    filled = {
+        "programme": response["programme"],
+        "route": response["route"],
+        "fees": {item["item"]: item["binding_fee"] for item in guide["items"] if item["in_total"]}
+        or {guide["items"][0]["item"]: guide["items"][0]["binding_fee"]},
+    }
+    if isinstance(request.get("company"), dict):
+        filled["company"] = request["company"]
+    summary = (
+        f"<p>上限に届く費用の合計は{yen(guide['fees_at_caps'])}で、そのとき補助は{yen(guide['subsidy_at_caps'])}、"
+        f"自己負担は{yen(guide['self_pay_at_caps'])}です。"
+        f'<span class="kz-no-print"><a href="{esc(_share_link(filled))}">この金額を入力して計算する</a></span></p>'
+    )
+    tiers = ""
+    if guide["tiers"]:
+        tiers = table(
+            "405事業（通常枠）の規模ごとの費用の目安",
+            ["規模", "費用総額の目安", "補助の上限", "目安いっぱいの費用での自己負担"],
+            [
+                [esc(t["label"]), yen(t["fee_guide"]), yen(t["subsidy_cap"]), yen(t["self_pay_at_guide"])]
+                for t in guide["tiers"]
+            ],
+            numeric=(1, 2, 3),
+        )
+    return (
+        '<section class="kz-fee-guide" aria-labelledby="kz-fee-guide-heading">'
+        '<h3 id="kz-fee-guide-heading">見積りがまだないとき：費用の目安</h3>'
+        "<p>専門家（認定支援機関）と費用を話し合うときの出発点です。補助は費用の項目ごとに上限があり、"
+        "次の額を超えると、超えた分は全額が自己負担になります。</p>"
+        f"{items}{summary}{tiers}</section>"
+    )
+
+
 def render(response: dict[str, Any], request: dict[str, Any]) -> str:
     tier = response["size_tier"]
     figures = [
@@ -206,6 +265,7 @@ def render(response: dict[str, Any], request: dict[str, Any]) -> str:
         + tier_note
         + breakdown
         + _timeline(response["payments"])
+        + fee_guide_section(response, request)
         + explanation(response)
         + inputs_summary(input_rows("subsidy", request))
         + sources(response)

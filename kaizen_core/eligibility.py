@@ -93,6 +93,9 @@ def _check(
     return entry
 
 
+MAX_COMPANY_NAME_CHARS = 100
+
+
 def _read(request: Any) -> tuple[dict[str, Any], ErrorCollector]:
     errors = ErrorCollector()
     reader = Reader(request, errors)
@@ -114,6 +117,7 @@ def _read(request: Any) -> tuple[dict[str, Any], ErrorCollector]:
             "has_borrowings",
             "bank",
             "prefecture",
+            "company_name",
         }
     )
     parsed: dict[str, Any] = {
@@ -138,6 +142,10 @@ def _read(request: Any) -> tuple[dict[str, Any], ErrorCollector]:
         "has_borrowings": reader.boolean("has_borrowings", "金融機関からの借入がある"),
         "prefecture": reader.raw("prefecture"),
     }
+    # The company name is only printed on the 相談準備シート by the page; the rules never use it.
+    name = reader.raw("company_name")
+    if name not in (None, "") and (not isinstance(name, str) or len(name) > MAX_COMPANY_NAME_CHARS):
+        errors.add("company_name", f"会社名：{MAX_COMPANY_NAME_CHARS}文字以内の文字で入力してください。")
     prior = reader.child("prior_use", "これまでの利用")
     parsed["prior_use"] = {}
     if prior is not None:
@@ -594,6 +602,22 @@ def _evaluate(rules: RuleSet, answers: dict[str, Any], programme: str, route: st
     }
 
 
+DOCUMENT_COUNTS = {
+    "tax_return_periods": "guide.documents.tax_return_periods",
+    "certificate_max_age_months": "guide.documents.certificate_max_age_months",
+}
+
+
+def documents_to_bring(rules: RuleSet) -> list[dict[str, str]]:
+    """What to bring to the council (guide.documents.to_bring), its counts filled in from their
+    own parameters: the same list as on the 協議会とは page, for the 相談準備シート."""
+    counts = {name: str(rules.value(key)) for name, key in DOCUMENT_COUNTS.items()}
+    return [
+        {column: str(text).format_map(counts) for column, text in row.items()}
+        for row in rules.value("guide.documents.to_bring")
+    ]
+
+
 def check(request: Any) -> dict[str, Any]:
     """Eligibility per programme, the fitting programme, and what to ask the council."""
     answers, errors = _read(request)
@@ -650,6 +674,7 @@ def check(request: Any) -> dict[str, Any]:
         "recommendation": recommendation,
         "ask_council": asks,
         "council": council.as_dict() if council is not None else None,
+        "documents": documents_to_bring(rules),
         "explanation": explanation,
     }
     return rules.cite(response)

@@ -104,6 +104,61 @@ def binding_fee(cap: int, rate: Fraction) -> int:
     return fee
 
 
+def fee_guide(rules: RuleSet, programme: str, route: str = "expert") -> dict[str, Any]:
+    """A starting point for an owner without a quote: the fee at which each item's cap binds, the
+    fees that together reach the programme's total cap with what they give and leave to pay, and
+    for the 405 通常枠 each size tier's fee guide and cap.
+
+    Every figure is computed here from the dated parameters (the subsidy tool and the 相談準備シート
+    show it; pages never compute it themselves).
+    """
+    scheme = SCHEMES[(programme, route)]
+    rate = rules.rate("common.subsidy_rate")
+    items: list[dict[str, Any]] = []
+    for item, key in scheme.items.items():
+        cap = rules.yen(key)
+        label = PLAN_LABEL_405 if (item == "plan" and programme == "405") else ITEM_LABELS[item]
+        items.append(
+            {
+                "item": item,
+                "label": label,
+                "cap": cap,
+                "binding_fee": binding_fee(cap, rate),
+                "in_total": item in scheme.group,
+                "optional": item in ("monitoring_interim", "guarantee_release"),
+            }
+        )
+    in_total = [entry for entry in items if entry["in_total"]] or items[:1]
+    fees = sum(entry["binding_fee"] for entry in in_total)
+    subsidy = sum(entry["cap"] for entry in in_total)
+    if scheme.group_cap_key:
+        subsidy = min(subsidy, rules.yen(scheme.group_cap_key))
+    tiers = []
+    if programme == "405":
+        for tier in rules.value("p405.standard.tiers"):
+            at_guide = min(tier["subsidy_cap"], tier["fee_guide"] * rate.numerator // rate.denominator)
+            tiers.append(
+                {
+                    "tier": tier["tier"],
+                    "label": tier["label"],
+                    "fee_guide": tier["fee_guide"],
+                    "subsidy_cap": tier["subsidy_cap"],
+                    "subsidy_at_guide": at_guide,
+                    "self_pay_at_guide": tier["fee_guide"] - at_guide,
+                }
+            )
+    return {
+        "programme": programme,
+        "route": route,
+        "rate": f"{rate.numerator}/{rate.denominator}",
+        "items": items,
+        "fees_at_caps": fees,
+        "subsidy_at_caps": subsidy,
+        "self_pay_at_caps": fees - subsidy,
+        "tiers": tiers,
+    }
+
+
 @dataclass
 class ItemResult:
     item: str
@@ -385,6 +440,7 @@ def calculate(request: Any) -> dict[str, Any]:
             "reason": tier["reason"],
         },
         "group_cap": group_cap,
+        "fee_guide": fee_guide(rules, programme, route),
         "payments": payments,
         "warnings": warnings,
         "explanation": explanation,
