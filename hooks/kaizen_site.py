@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import os
+import posixpath
 import re
 import sys
 import zipfile
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
+from csp import harden  # noqa: E402
 from macros import REVERIFY_AFTER_DAYS, PageMacros, report_stale_values  # noqa: E402
 from runtime import runtime_files  # noqa: E402
 from tools import batch_templates, render_batch, render_tool, script_json  # noqa: E402
@@ -243,6 +245,20 @@ def on_files(files: Any, config: Any) -> Any:
         files.append(item)
     config["extra"]["kaizen_runtime"] = SITE.runtime
     return files
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """Every page keeps the Content-Security-Policy: no inline script, the policy first (hooks/csp.py)."""
+    page_dir = posixpath.dirname(page.file.dest_uri)
+    tool = bool(page.meta.get("kz_tool")) and bool(config["extra"].get("kaizen_runtime"))
+    return harden(output, page_dir, Path(config["site_dir"]), tool=tool)
+
+
+def on_post_template(output: str, template_name: str, config: Any) -> str:
+    """The same for the theme's own pages (404.html)."""
+    if not template_name.endswith(".html"):
+        return output
+    return harden(output, posixpath.dirname(template_name), Path(config["site_dir"]))
 
 
 LUNR_FOR_JAPANESE = ("tinyseg.js", "lunr.stemmer.support.min.js", "lunr.ja.min.js", "lunr.multi.min.js")

@@ -495,10 +495,61 @@ function readHorizon(form) {
   return horizonOf(q(form, "[name=start]")?.value, q(form, "[name=months]")?.value);
 }
 
+// The same calendar month inside the new table (2026-07 → 2027-07), or null if the table has none.
+function sameMonthIn(horizon, key) {
+  const month = key.slice(5);
+  return horizon.find((candidate) => candidate.slice(5) === month) ?? null;
+}
+
+// When 開始の年月 moves, dated entries (賞与の月, 税金, 設備投資 …) that fall outside the new table
+// move to the same calendar month inside it; those with no such month are listed. Returns the
+// sentence that says so, or "" when nothing had to move.
+function moveDatedEntries(form, horizon) {
+  const moved = [];
+  const left = [];
+  for (const select of all(form, "select[data-kz-months]")) {
+    const key = select.value;
+    if (!key || horizon.includes(key)) continue;
+    const target = sameMonthIn(horizon, key);
+    const label = select.closest("[data-kz-field]")?.querySelector("label")?.textContent?.trim() ?? select.name;
+    if (target) {
+      fillMonthOptions(select, horizon, { empty: true });
+      select.value = target;
+      moved.push(label);
+    } else {
+      left.push(label);
+    }
+  }
+  for (const list of all(form, "[data-kz-keyed]")) {
+    for (const row of keyedRows(list)) {
+      const key = keyOfRow(row);
+      if (horizon.includes(key)) continue;
+      const target = sameMonthIn(horizon, key);
+      const taken = keyedRows(list).map(keyOfRow);
+      if (target && !taken.includes(target)) {
+        renameKeyedRow(row, target);
+        moved.push(`${monthLabel(key)}の金額`);
+      } else {
+        left.push(`${monthLabel(key)}の金額`);
+      }
+    }
+  }
+  const parts = [];
+  if (moved.length) parts.push(`開始の年月に合わせて、${[...new Set(moved)].join("・")}を新しい期間の同じ月に移しました。`);
+  if (left.length) parts.push(`${[...new Set(left)].join("・")}は新しい期間に同じ月がないため、そのままです（選び直してください）。`);
+  return parts.join("");
+}
+
+function sayMoved(root, state) {
+  const box = root.querySelector("#kz-action-status");
+  if (box && state.moved) box.textContent = state.moved;
+}
+
 function rebuild(form, horizon, { force = false } = {}) {
   const state = stateOf(form);
   if (!horizon || (!force && horizon.join() === state.horizon.join())) return false;
   state.horizon = horizon;
+  state.moved = moveDatedEntries(form, horizon);
   for (const grid of all(form, "[data-kz-grid]")) {
     if (grid.closest("[hidden]") && !q(grid, "input")) continue; // built when shown
     syncGrid(form, grid);
@@ -522,7 +573,7 @@ export function setup(ctx) {
   form.addEventListener("input", (event) => {
     const target = event.target;
     if (target === form) return;
-    if (target.name === "start") rebuild(form, readHorizon(form));
+    if (target.name === "start" && rebuild(form, readHorizon(form))) sayMoved(root, state);
     if (target.matches("[data-kz-cash]")) {
       const box = target.closest("[data-kz-terms]");
       writeHiddenTerms(box, presetRows(box, "mixed"));
@@ -532,7 +583,7 @@ export function setup(ctx) {
   form.addEventListener("change", (event) => {
     const target = event.target;
     if (target === form) return;
-    if (target.name === "months" || target.name === "start") rebuild(form, readHorizon(form));
+    if ((target.name === "months" || target.name === "start") && rebuild(form, readHorizon(form))) sayMoved(root, state);
     if (target.matches("[data-kz-mode]")) {
       applyMode(form, target);
       if (target.value === "monthly") prefillMonthly(form, target.dataset.kzMode, root);
