@@ -67,8 +67,9 @@ _CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?\s*/?>", re.I)
 
 def add_policy(html: str, policy: str = POLICY) -> str:
     """The page with the policy as the first element of its head, right after the charset."""
-    if 'http-equiv="Content-Security-Policy"' in html:
-        return html
+    head = html[: html.find("</head>")]
+    if '<meta http-equiv="Content-Security-Policy"' in head:
+        return html  # already there (a page's text may quote the tag: only the head counts)
     found = _CHARSET.search(html)
     if found is None:
         raise ValueError("a page without <meta charset>: the policy has nowhere to go first")

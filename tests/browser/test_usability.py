@@ -68,3 +68,63 @@ def test_forecast_start_move_takes_the_dated_entries_along(page: Any, base_url: 
     )
     assert months
     assert all(month.startswith("2027-") for month in months), months
+
+
+def test_choosing_a_prefecture_brings_its_council_into_view(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP", is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{base_url}/kyogikai/zenkoku/")
+    page.select_option("#kz-pref-select", "pref-27")
+    page.wait_for_timeout(300)
+    card = page.locator("#pref-27").bounding_box()
+    assert card is not None
+    assert 0 <= card["y"] <= 844 / 2  # in view, near the top (below the header)
+    assert page.evaluate("document.activeElement.id") == "pref-27"
+    assert "大阪" in str(page.locator("#pref-27").text_content())
+    context.close()
+
+
+def search_titles(page: Any, query: str) -> list[str]:
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    page.wait_for_timeout(300)
+    return list(
+        page.eval_on_selector_all(
+            ".md-search-result__item:not([hidden]) article h1",
+            "nodes => nodes.map(n => n.textContent.trim())",
+        )
+    )
+
+
+def test_search_drops_one_kana_matches_and_ranks_whole_terms_first(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/")
+    titles = search_titles(page, "リスケ")
+    assert titles
+    assert not any("アクセシビリティ" in title for title in titles), titles
+    # every result still shown has an entry with each part of the query in it
+    lacking = page.eval_on_selector_all(
+        ".md-search-result__item:not([hidden])",
+        "items => items.filter(item => [...item.querySelectorAll('article')]"
+        ".every(article => article.querySelector('.md-search-result__terms'))).length",
+    )
+    assert lacking == 0
+    first = page.locator(".md-search-result__item:not([hidden])").first.text_content() or ""
+    assert "リスケ" in first
+
+
+def test_large_text_switch_for_projectors(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ja-JP")
+    page = context.new_page()
+    page.goto(f"{base_url}/vup/")
+    size = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    page.click("[data-kz-large]")
+    larger = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert larger >= size * 1.15
+    assert page.get_attribute("[data-kz-large]", "aria-pressed") == "true"
+    page.goto(f"{base_url}/tools/subsidy/")  # kept for the visit
+    wait_ready(page)
+    assert page.evaluate("document.documentElement.classList.contains('kz-large')")
+    context.close()
