@@ -677,7 +677,7 @@ async function onAction(context, action, event) {
   const wheels = JSON.stringify(context.info.wheels.map((path) => new URL(path, SITE_ROOT).href));
   if (action === "share") {
     const url = new URL(location.href);
-    url.hash = "q=" + encodeRequest(request ?? formToRequest(context.form));
+    url.hash = "q=" + encodeRequest(withoutPrivate(context, request ?? formToRequest(context.form)));
     const box = context.root.querySelector(".kz-share");
     const field = box.querySelector("input");
     field.value = url.href;
@@ -758,6 +758,13 @@ async function onAction(context, action, event) {
     download(bytes, `${fileStem(context)}.xlsx`, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     actionStatus(context, "Excel ファイル（xlsx）を保存しました。");
   }
+}
+
+// Fields marked private (a company's name for the printed sheet) never go into a share link.
+function withoutPrivate(context, request) {
+  const flat = flatten(request);
+  for (const input of context.form.querySelectorAll("[data-kz-private][name]")) delete flat[input.name];
+  return unflatten(flat);
 }
 
 // The worker answers an export it could not make with its messages (JSON text) instead of bytes.

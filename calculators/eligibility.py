@@ -140,6 +140,7 @@ FORM = EligibilityForm(
                     "text",
                     help="印刷する「相談準備シート」に載せるだけで、判定には使いません。入力はこの端末の中だけにあり、送信しません。",
                     placeholder="例：株式会社○○製作所",
+                    private=True,
                 ),
                 Field(
                     "prefecture",

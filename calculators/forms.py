@@ -47,6 +47,8 @@ class Field:
     show_if: str = ""  # "path=value" or "path=value|value2"; evaluated in the browser
     unit: str = ""
     required: bool = False
+    # kept out of share links (a company's name stays on this device; app.mjs drops it)
+    private: bool = False
 
     @property
     def dom_id(self) -> str:

@@ -244,3 +244,16 @@ def test_downturn_grid_follows_the_latest_month_however_written(page: Any, base_
     )
     # the rows reach back from 2022 as the COVID comparison needs (rows with typed values stay too)
     assert {2019, 2020, 2021, 2022} <= set(years)
+
+
+def test_a_company_name_never_goes_into_a_share_link(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/tools/eligibility/")
+    wait_ready(page)
+    before = computed_count(page)
+    page.fill("#kz-f-company_name", "株式会社テスト製作所")
+    wait_recomputed(page, before)
+    page.click("[data-kz-action=share]")
+    shared = page.input_value("#kz-share-url")
+    request = json.loads(base64.urlsafe_b64decode(shared.split("#q=")[1] + "==").decode())
+    assert "company_name" not in request
+    assert request.get("prefecture")  # the rest of the form is in it
