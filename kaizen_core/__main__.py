@@ -1,4 +1,4 @@
-"""Command line: ``python -m kaizen_core {subsidy|eligibility|downturn|forecast} [FILE|-]``.
+"""Command line: ``python -m kaizen_core {subsidy|eligibility|downturn|forecast|benchmark|plan} [FILE|-]``.
 
 Reads a JSON request from FILE or standard input and prints the JSON response. Invalid input exits
 with status 2 and ``{"errors": [...]}``; nothing ever prints a traceback.
@@ -13,8 +13,9 @@ from pathlib import Path
 from kaizen_core.api import ENTRY_POINTS, EXIT_INPUT, MAX_REQUEST_CHARS, dumps, run_json
 
 USAGE = """使い方:
-  python -m kaizen_core {subsidy|eligibility|downturn|forecast} [FILE|-]
+  python -m kaizen_core {subsidy|eligibility|downturn|forecast|benchmark|plan} [FILE|-]
       JSONのリクエストをFILE（省略または - なら標準入力）から読み、結果のJSONを出力します。
+      benchmark は財務の健康診断（ローカルベンチマークの6指標）、plan は数値計画チェックです。
   python -m kaizen_core batch FILE.xlsx|FILE.csv [--out 出力先の名前]
       1行1事業者のシートを一括判定し、結果をCSV（UTF-8 BOM付き）とxlsxで書き出します。
   python -m kaizen_core batch --template [FILE.xlsx|FILE.csv]

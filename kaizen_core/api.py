@@ -26,6 +26,9 @@ ENTRY_POINTS = {
     "eligibility": ("kaizen_core.eligibility", "check"),
     "downturn": ("kaizen_core.downturn", "judge"),
     "forecast": ("kaizen_core.forecast", "project"),
+    # Calculation engines without a tool page yet (kaizen_core.TOOLS lists the page tools only).
+    "benchmark": ("kaizen_core.benchmark", "diagnose"),
+    "plan": ("kaizen_core.plan", "check"),
 }
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
