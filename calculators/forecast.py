@@ -759,9 +759,7 @@ def chart(response: dict[str, Any]) -> str:
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{sy}" y2="{sy}" stroke="#e65100" stroke-width="2" '
             f'stroke-dasharray="7 4"/>'
-            f'<text x="{left + 4}" y="{sy - 4}" font-size="{font}" fill="#bf360c" stroke="#fff" '
-            f'stroke-width="3" paint-order="stroke">最低限の残高 {esc(_tick_label(safety))}</text>'
-        )
+        )  # its amount is in the legend: a label on the line ran into the bars on a phone
     if scenario_rows:
         points = " ".join(f"{cx(i)},{y(r['closing'])}" for i, r in enumerate(scenario_rows))
         parts.append(
@@ -814,7 +812,7 @@ def chart(response: dict[str, Any]) -> str:
         ('<rect width="14" height="14" fill="#b71c1c"/>', "残高がマイナスの月（「不足」）"),
         (
             '<line x1="0" x2="22" y1="7" y2="7" stroke="#e65100" stroke-width="2" stroke-dasharray="7 4"/>',
-            "最低限残したい残高",
+            f"最低限残したい残高（{format_yen(safety)}）" if safety else "最低限残したい残高",
         ),
     ]
     if scenario_rows:

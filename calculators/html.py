@@ -56,13 +56,16 @@ def table(
     Cells are HTML (callers escape text with :func:`esc`); numeric columns are right-aligned.
     """
     numeric_cols = set(numeric)
+    labels = [esc(header) for header in headers]
 
     def cell(index: int, content: str, tag: str = "td") -> str:
+        # data-label: on a phone each row is shown as a card, each cell with its column's name
+        label = f' data-label="{labels[index]}"' if index < len(labels) and index > 0 else ""
         if index == 0 and row_headers and tag == "td":
             tag = 'th scope="row"'
         align = ' class="kz-r"' if index in numeric_cols else ""
         closing = tag.split()[0]
-        return f"<{tag}{align}>{content}</{closing}>"
+        return f"<{tag}{align}{label}>{content}</{closing}>"
 
     right = ' class="kz-r"'
     head = "".join(
@@ -74,7 +77,7 @@ def table(
         foot = "<tfoot><tr>" + "".join(cell(i, c) for i, c in enumerate(footer)) + "</tr></tfoot>"
     return (
         f'<div class="kz-table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
-        f'<table class="kz-table {esc(css)}"><caption>{esc(caption)}</caption>'
+        f'<table class="kz-table kz-cards {esc(css)}"><caption>{esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>{foot}</table></div>"
     )
 

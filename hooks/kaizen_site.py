@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from csp import harden  # noqa: E402
 from macros import REVERIFY_AFTER_DAYS, PageMacros, report_stale_values  # noqa: E402
 from runtime import runtime_files  # noqa: E402
+from tables import label_tables  # noqa: E402
 from tools import batch_templates, render_batch, render_tool, script_json  # noqa: E402
 
 from calculators.html import as_of_text, japanese_partial_date  # noqa: E402
@@ -251,7 +252,7 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     """Every page keeps the Content-Security-Policy: no inline script, the policy first (hooks/csp.py)."""
     page_dir = posixpath.dirname(page.file.dest_uri)
     tool = bool(page.meta.get("kz_tool")) and bool(config["extra"].get("kaizen_runtime"))
-    return harden(output, page_dir, Path(config["site_dir"]), tool=tool)
+    return harden(label_tables(output), page_dir, Path(config["site_dir"]), tool=tool)
 
 
 def on_post_template(output: str, template_name: str, config: Any) -> str:

@@ -128,3 +128,29 @@ def test_large_text_switch_for_projectors(browser: Any, base_url: str) -> None:
     wait_ready(page)
     assert page.evaluate("document.documentElement.classList.contains('kz-large')")
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/tools/subsidy/", "/tools/downturn/", "/hikaku/", "/vup/"])
+def test_phone_tables_need_no_sideways_scroll(browser: Any, base_url: str, path: str) -> None:
+    """390 px: each table is a stack of cards, every figure inside the screen's width."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP", is_mobile=True)
+    page = context.new_page()
+    page.goto(base_url + path)
+    if "/tools/" in path:
+        wait_ready(page)
+    tables = page.locator("table.kz-cards")
+    assert tables.count() >= 1
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll("table.kz-cards")].filter((table) => {
+            const wrap = table.closest(".kz-table-wrap, .md-typeset__scrollwrap") ?? table.parentElement;
+            return table.scrollWidth > wrap.clientWidth + 1 || table.getBoundingClientRect().right > 390;
+        }).map((table) => table.caption?.textContent ?? table.textContent.slice(0, 40))"""
+    )
+    assert overflowing == []
+    # each data cell is labelled with its column, so a card reads on its own
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll("table.kz-cards tbody td:not(:first-child)")]
+            .filter((cell) => !cell.dataset.label).length"""
+    )
+    assert unlabelled == 0
+    context.close()

@@ -147,7 +147,8 @@ def test_chart_marks_safety_shortfall_and_scenario() -> None:
     assert svg.count(">不足</text>") == 4
     assert "2026年6月〜9月" in svg
     assert 'stroke-dasharray="7 4"' in svg  # the safety level
-    assert "最低限の残高 15万" in svg
+    assert "最低限残したい残高（150,000円）" in svg  # in the legend, not on the line over the bars
+    assert "最低限の残高 15万" not in svg
     _request, response = golden("sales down 10% scenario")
     svg = forecast.chart(response)
     assert "<polyline" in svg
