@@ -19,6 +19,8 @@ setup: $(VENV)/.installed node_modules/.installed build/wheels/.done
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.lock
+	# the project itself (editable): the `kaizen-core` command works from any folder
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps -e .
 	touch $@
 
 # PyScript and Pyodide for the browser, exactly as package-lock.json pins them.

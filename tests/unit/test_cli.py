@@ -84,3 +84,20 @@ def test_help() -> None:
     result = cli("--help")
     assert result.returncode == 0
     assert "python -m kaizen_core" in result.stdout
+
+
+def test_the_installed_command_works_from_any_folder(tmp_path: Path) -> None:
+    """`make setup` installs the project into its .venv: `kaizen-core` runs outside the repository."""
+    command = Path(sys.executable).parent / "kaizen-core"
+    assert command.exists(), "make setup installs the project (pip install -e .)"
+    result = subprocess.run(
+        [str(command), "subsidy"],
+        input='{"programme": "vup", "fees": {"plan": "22.5万"}}',
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["subsidy_total"] == 150000
