@@ -12,9 +12,11 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -417,7 +419,10 @@ def test_print_view_has_inputs_results_explanation_sources_and_date(
         ".kz-disclaimer",
     ):
         assert page.locator(selector).first.is_visible(), selector
-    assert re.search(r"\d{4}/\d{1,2}/\d{1,2}", page.text_content("[data-kz-print-date]") or "")
+    # today in Japan, written the Japanese way, whatever the computer's time zone (here UTC)
+    today = datetime.now(ZoneInfo("Asia/Tokyo")).date()
+    shown = page.text_content("[data-kz-print-date]") or ""
+    assert shown == f"{today.year}年{today.month}月{today.day}日"
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
 
