@@ -249,6 +249,7 @@ def test_tool_pages_start_python_early_and_content_pages_never_load_it(built_sit
         assert "kz-runtime" not in html, content
         assert "pyscript" not in html, content
         assert "data-kz-later" not in html, content
+        assert "app.mjs" not in html, content  # the tools' script only on tool pages
         assert re.search(r'<script src="[^"]*bundle[.][0-9a-f]+[.]min[.]js">', html), content
 
 
