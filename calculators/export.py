@@ -30,7 +30,7 @@ from calculators.forms import TRI_OPTIONS, ToolForm, flatten, form_for, unflatte
 from calculators.html import japanese_partial_date, reference_title
 from kaizen_core.errors import InputError
 from kaizen_core.numbers import parse_count, parse_rate, parse_yen, shorten
-from kaizen_core.spreadsheet import FORMULA_START, neutralise
+from kaizen_core.spreadsheet import FORMULA_START, decode_csv, neutralise
 
 INPUT_MARK = "[入力]"
 TITLE = "経営改善計画策定支援ナビ"
@@ -341,13 +341,8 @@ def _too_many() -> InputError:
 
 
 def _pairs_from_csv(data: bytes) -> list[tuple[str, Any]]:
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_csv(data)
+    if text is None:
         raise InputError.single(
             "file", "ファイル：文字コードを読み取れません（UTF-8かShift_JISで保存してください）。"
         )

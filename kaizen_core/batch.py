@@ -23,7 +23,7 @@ import pandas as pd
 from kaizen_core.api import INTERNAL_MESSAGE, run
 from kaizen_core.errors import InputError
 from kaizen_core.numbers import shorten
-from kaizen_core.spreadsheet import neutralise
+from kaizen_core.spreadsheet import decode_csv, neutralise
 
 # Bounds checked while a file is read, before any row runs. A row takes about 12 ms in CPython
 # (three tools) and several times that in the browser, so 2,000 rows stay within minutes there.
@@ -473,13 +473,8 @@ def _sheet_row(
 
 
 def _read_csv(data: bytes) -> Sheet:
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_csv(data)
+    if text is None:
         raise _fail("文字コードを読み取れません（UTF-8かShift_JISで保存してください）。")
     if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text):
         raise _fail(
