@@ -56,14 +56,20 @@ def free_port() -> int:
         return port
 
 
-def launcher_module() -> Any:
-    """launcher/serve.py as a module (its request handler: MIME types and headers)."""
-    spec = importlib.util.spec_from_file_location("kz_launcher", ROOT / "launcher" / "serve.py")
+def script_module(relative: str) -> Any:
+    """A script of the project that is not in a package (launcher/serve.py, scripts/*.py) as a module."""
+    name = "kz_" + Path(relative).stem
+    spec = importlib.util.spec_from_file_location(name, ROOT / relative)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def launcher_module() -> Any:
+    """launcher/serve.py as a module (its request handler: MIME types and headers)."""
+    return script_module("launcher/serve.py")
 
 
 @contextmanager

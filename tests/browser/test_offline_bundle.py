@@ -5,7 +5,6 @@ loopback (the ``context`` fixture aborts and records any)."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -19,18 +18,14 @@ import pytest
 
 from calculators.forms import TOOLS
 from tests.browser.conftest import wait_ready
-from tests.site_build import ROOT, SITE_AS_OF, free_port
+from tests.site_build import SITE_AS_OF, free_port, script_module
 
 README = "はじめにお読みください.txt"
 
 
 def offline_bundle() -> ModuleType:
     """scripts/offline_bundle.py, the code `make offline` runs."""
-    spec = importlib.util.spec_from_file_location("kz_offline_bundle", ROOT / "scripts" / "offline_bundle.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module: ModuleType = script_module("scripts/offline_bundle.py")
     return module
 
 

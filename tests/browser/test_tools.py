@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import functools
 import gzip
-import importlib.util
 import json
 import re
 import subprocess
@@ -22,7 +21,7 @@ import pytest
 
 from tests.browser.conftest import computed_count, wait_ready, wait_recomputed
 from tests.conftest import load_cases
-from tests.site_build import SITE_AS_OF
+from tests.site_build import SITE_AS_OF, launcher_module
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ("subsidy", "eligibility", "downturn", "forecast")
@@ -329,11 +328,7 @@ def test_installed_app_works_offline_after_one_visit(page: Any, context: Any, ba
 
 def stalling_server(directory: Path, stall: threading.Event, release: threading.Event) -> ThreadingHTTPServer:
     """The launcher's handler; once ``stall`` is set, runtime requests get no answer until ``release``."""
-    spec = importlib.util.spec_from_file_location("kz_launcher", ROOT / "launcher" / "serve.py")
-    assert spec is not None
-    assert spec.loader is not None
-    launcher = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(launcher)
+    launcher = launcher_module()
 
     class Stalling(launcher.Handler):  # type: ignore[name-defined,misc]
         def do_GET(self) -> None:

@@ -8,7 +8,6 @@ the tool. It must start, from the new version's copy.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
@@ -23,7 +22,7 @@ import pytest
 
 from tests.browser.conftest import wait_ready
 from tests.browser.test_site import axe_violations
-from tests.site_build import ROOT, build_site
+from tests.site_build import ROOT, build_site, launcher_module
 
 CHANGED_PAGE = "hikaku.md"
 NEW_WORD = "改訂しました"  # one word added under the page's heading (the page's text may change)
@@ -63,12 +62,7 @@ def second_version(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def launcher_handler() -> Any:
-    spec = importlib.util.spec_from_file_location("kz_launcher_updates", ROOT / "launcher" / "serve.py")
-    assert spec is not None
-    assert spec.loader is not None
-    launcher = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(launcher)
-    return launcher.Handler
+    return launcher_module().Handler
 
 
 class Deployment:

@@ -3,7 +3,6 @@ scripts/vendor_runtime.py. The workflows cannot run here; these checks keep thei
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from types import ModuleType
@@ -11,6 +10,8 @@ from typing import Any
 
 import pytest
 import yaml
+
+from tests.site_build import script_module
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -104,11 +105,7 @@ def test_release_attaches_the_offline_zip_at_a_version_tag() -> None:
 
 
 def vendor_runtime() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("kz_vendor_runtime", ROOT / "scripts" / "vendor_runtime.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module: ModuleType = script_module("scripts/vendor_runtime.py")
     return module
 
 
