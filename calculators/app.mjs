@@ -975,7 +975,7 @@ async function mount(root) {
     showNotice(context, [loaded.notice]);
     if (context.api) compute(context, loaded.request ?? formToRequest(context.form));
   });
-  busy(root, true);
+  // (the status line is busy from its HTML: calculators/templates/tool.html)
   // On a slow line or an old PC the first start can take long: say so rather than look stuck.
   const slow = setTimeout(() => {
     if (!context.api) {
