@@ -275,24 +275,241 @@ def _check_route_period(rules: RuleSet, errors: ErrorCollector) -> None:
         rules.lookup("vup.bank.available")
 
 
-def calculate(request: Any) -> dict[str, Any]:
-    """Subsidy per fee item, totals, size tier, warnings and the payment schedule."""
-    parsed, errors = _read(request)
-    errors.raise_if_any()
-    programme: str = parsed["programme"]
-    route: str = parsed["route"]
-    rules = RuleSet(parsed["as_of"])
-    if programme == "vup" and route == "bank":
-        _check_route_period(rules, errors)
-        errors.raise_if_any()
+# ----------------------------------------------------------------------------------------------
+# Arithmetic: numbers only, no text. The messages are written from these figures further below.
+
+
+@dataclass(frozen=True)
+class GroupCut:
+    """A group cap (the programme total or the 405 size tier) took ``cut`` yen off an item."""
+
+    item: str
+    cut: int
+    granted: int
+
+
+@dataclass
+class Figures:
+    """Everything :func:`compute` works out: per item, the size tier, the group cap and its cuts."""
+
+    programme: str
+    route: str
+    scheme: Scheme
+    rate: Fraction
+    items: list[ItemResult]
+    tier: dict[str, Any] | None = None
+    group_cap: int | None = None
+    group_cap_key: str | None = None
+    cuts: list[GroupCut] = field(default_factory=list)
+
+    @property
+    def by_item(self) -> dict[str, ItemResult]:
+        return {result.item: result for result in self.items}
+
+    @property
+    def fee_total(self) -> int:
+        return sum(result.fee for result in self.items)
+
+    @property
+    def subsidy_total(self) -> int:
+        return sum(result.subsidy for result in self.items)
+
+    @property
+    def tier_fee_total(self) -> int:
+        """The 405 fee total the size tier's fee guide is compared with (plan + monitoring)."""
+        by_item = self.by_item
+        return sum(by_item[i].fee for i in ("plan", "monitoring") if i in by_item)
+
+    def amount(self, item: str, attr: str) -> int:
+        result = self.by_item.get(item)
+        if result is None:
+            return 0
+        return int(result.self_pay if attr == "self_pay" else result.subsidy)
+
+
+def _item_label(programme: str, item: str) -> str:
+    return PLAN_LABEL_405 if (item == "plan" and programme == "405") else ITEM_LABELS[item]
+
+
+def compute(
+    rules: RuleSet, programme: str, route: str, fees: dict[str, int], company: dict[str, int]
+) -> Figures:
+    """Subsidy per item: rate, rounding down to the yen, the item's cap, then the group cap filled
+    in the order the work happens (and for the 405 通常枠 the size tier's cap, when lower)."""
     scheme = SCHEMES[(programme, route)]
     rate = rules.rate("common.subsidy_rate")
     rules.lookup("common.yen_rounding")
-    explanation: list[str] = [
-        f"{PROGRAMMES[programme]}"
-        + (f"（{ROUTES[route]}）" if programme == "vup" else "")
-        + f"として、基準日{format_date(rules.as_of)}の規則で計算しました。",
+    figures = Figures(programme, route, scheme, rate, [])
+    for item in ITEM_ORDER:
+        if item not in fees:
+            continue
+        result = ItemResult(item, _item_label(programme, item), fees[item], item in scheme.items, rate)
+        figures.items.append(result)
+        if not result.allowed:
+            continue
+        result.subsidy_before_caps = result.fee * rate.numerator // rate.denominator
+        result.cap_key = scheme.items[item]
+        result.cap = rules.yen(result.cap_key)
+        result.binding_fee = binding_fee(result.cap, rate)
+        result.subsidy = min(result.subsidy_before_caps, result.cap)
+        if result.subsidy_before_caps > result.cap:
+            result.capped_by.append(result.cap_key)
+    figures.group_cap = rules.yen(scheme.group_cap_key) if scheme.group_cap_key else None
+    figures.group_cap_key = scheme.group_cap_key
+    if programme == "405":
+        figures.tier = _size_tier(rules, company["sales"], company["borrowings"])
+        if figures.group_cap is None or figures.tier["subsidy_cap"] < figures.group_cap:
+            figures.group_cap = figures.tier["subsidy_cap"]
+            figures.group_cap_key = "p405.standard.tiers"
+    if figures.group_cap is not None and figures.group_cap_key is not None:
+        remaining = figures.group_cap
+        by_item = figures.by_item
+        for item in scheme.group:
+            member = by_item.get(item)
+            if member is None:
+                continue
+            granted = min(member.subsidy, remaining)
+            if granted < member.subsidy:
+                figures.cuts.append(GroupCut(item, member.subsidy - granted, granted))
+                member.subsidy = granted
+                member.capped_by.append(figures.group_cap_key)
+            remaining -= granted
+    return figures
+
+
+@dataclass
+class Stage:
+    """One step of the payments: who pays how much, and what the council holds back after it."""
+
+    stage: str
+    items: list[str]
+    business_pays: int
+    council_pays: int
+    released_from_hold: int
+    held_after: int
+
+
+@dataclass
+class Schedule:
+    stages: list[Stage]
+    plan_subsidy: int = 0
+    paid_at_plan_request: int = 0  # of the plan subsidy, when half is held (else 0)
+    retained: int = 0  # held at the plan payment request
+    never_released: int = 0  # held with no monitoring fee entered to release it
+
+
+# The monitoring steps of each programme and route: (stage, the items paid at it).
+MONITORING_STAGES: dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]] = {
+    ("vup", "expert"): (
+        ("monitoring_interim", ("monitoring_interim",)),
+        ("monitoring_final", ("monitoring_final", "guarantee_release")),
+    ),
+    ("vup", "bank"): (("monitoring", ("monitoring_interim", "monitoring_final", "guarantee_release")),),
+    ("405", "expert"): (("monitoring", ("monitoring", "guarantee_release")),),
+    ("405-gl", "expert"): (("monitoring", ("monitoring", "guarantee_release")),),
+}
+START_ITEMS = ("dd", "plan")
+
+
+def schedule(figures: Figures, rules: RuleSet) -> Schedule:
+    """Who pays whom at each step; part of the plan subsidy (the retained share) waits for the
+    first monitoring payment request."""
+    by_item = figures.by_item
+
+    def present(items: tuple[str, ...]) -> list[str]:
+        return [item for item in items if item in by_item]
+
+    business_start = sum(figures.amount(item, "self_pay") for item in START_ITEMS)
+    stages = [Stage("plan_self_pay", present(START_ITEMS), business_start, 0, 0, 0)]
+    plan_subsidy = figures.amount("plan", "subsidy")
+    dd_subsidy = figures.amount("dd", "subsidy")
+    result = Schedule(stages, plan_subsidy=plan_subsidy)
+    held = 0
+    if figures.scheme.retains_plan_half and plan_subsidy > 0:
+        retained_share = rules.rate("common.plan_subsidy_retained_share")
+        paid_now = plan_subsidy * (1 - retained_share)
+        first = paid_now.numerator // paid_now.denominator
+        held = plan_subsidy - first
+        result.paid_at_plan_request, result.retained = first, held
+        stages.append(Stage("plan_payment_request", present(START_ITEMS), 0, first + dd_subsidy, 0, held))
+    else:
+        if figures.route == "bank":
+            rules.lookup("vup.bank.payment_request_months")
+        stages.append(Stage("plan_payment_request", present(START_ITEMS), 0, plan_subsidy + dd_subsidy, 0, 0))
+    if figures.programme in ("405", "405-gl"):
+        rules.value("p405.monitoring_years")
+    for stage, items in MONITORING_STAGES[(figures.programme, figures.route)]:
+        business = sum(figures.amount(item, "self_pay") for item in items)
+        council = sum(figures.amount(item, "subsidy") for item in items)
+        if business == 0 and council == 0:
+            continue
+        released, held = held, 0
+        stages.append(Stage(stage, present(items), business, council + released, released, 0))
+    result.never_released = held
+    return result
+
+
+# ----------------------------------------------------------------------------------------------
+# Messages: the explanation, the warnings and the stage labels, written from the figures.
+
+
+def _programme_name(programme: str, route: str) -> str:
+    return PROGRAMMES[programme] + (f"（{ROUTES[route]}）" if programme == "vup" else "")
+
+
+def _explanation(figures: Figures, rules: RuleSet, plan: Schedule) -> list[str]:
+    lines = [
+        f"{_programme_name(figures.programme, figures.route)}として、基準日{format_date(rules.as_of)}の規則で計算しました。"
     ]
+    for result in figures.items:
+        if not result.allowed:
+            lines.append(f"{result.label}{format_yen(result.fee)}は補助の対象外のため、全額が自己負担です。")
+            continue
+        assert result.cap is not None
+        sentence = (
+            f"{result.label}{format_yen(result.fee)}×{format_rate(figures.rate)}＝{format_yen(result.subsidy_before_caps)}"
+            "（1円未満切り捨て）"
+        )
+        if result.subsidy_before_caps > result.cap:
+            sentence += f"。上限{format_man(result.cap)}を超えるため補助は{format_yen(result.cap)}です"
+        lines.append(sentence + "。")
+    tier = figures.tier
+    if tier is not None:
+        lines.append(
+            tier["reason"] + f"補助の上限は合計{format_man(tier['subsidy_cap'])}、"
+            f"費用総額の目安は{format_man(tier['fee_guide'])}以下です。"
+        )
+    by_item = figures.by_item
+    for cut in figures.cuts:
+        lines.append(
+            f"{_group_name(figures)}の補助上限{format_man(figures.group_cap or 0)}に達したため、"
+            f"{by_item[cut.item].label}の補助を{format_yen(cut.cut)}減らし{format_yen(cut.granted)}としました"
+            "（上限は作業の順に、計画策定支援から先に充てます）。"
+        )
+    fee_total, subsidy_total = figures.fee_total, figures.subsidy_total
+    lines.append(
+        f"費用の合計{format_yen(fee_total)}のうち、協議会の補助は{format_yen(subsidy_total)}、"
+        f"事業者の自己負担は{format_yen(fee_total - subsidy_total)}です。"
+    )
+    if plan.retained:
+        lines.append(
+            f"計画策定支援の補助{format_yen(plan.plan_subsidy)}のうち{format_yen(plan.paid_at_plan_request)}は計画の支払申請時に、"
+            f"残り{format_yen(plan.retained)}は初回の伴走支援の支払申請の後に、協議会から認定支援機関へ支払われます。"
+        )
+    if plan.never_released:
+        lines.append(
+            f"伴走支援の費用が入力されていないため、留保された{format_yen(plan.never_released)}は支払われないまま残ります。"
+        )
+    return lines
+
+
+def _group_name(figures: Figures) -> str:
+    if figures.group_cap_key == "p405.standard.tiers" and figures.tier:
+        return f"規模区分「{figures.tier['label']}」"
+    return "合計"
+
+
+def _warnings(figures: Figures, rules: RuleSet) -> list[dict[str, str]]:
     warnings: list[dict[str, str]] = []
 
     def warn(code: str, message: str, item: str | None = None) -> None:
@@ -301,91 +518,33 @@ def calculate(request: Any) -> dict[str, Any]:
             entry["item"] = item
         warnings.append(entry)
 
-    items: list[ItemResult] = []
-    for item in ITEM_ORDER:
-        if item not in parsed["fees"]:
-            continue
-        fee = parsed["fees"][item]
-        label = PLAN_LABEL_405 if (item == "plan" and programme == "405") else ITEM_LABELS[item]
-        allowed = item in scheme.items
-        result = ItemResult(item, label, fee, allowed, rate)
-        items.append(result)
-        if not allowed:
+    for result in figures.items:
+        if not result.allowed:
             warn(
                 "item_not_allowed",
-                f"{label}は、{PROGRAMMES[programme]}"
-                + (f"（{ROUTES[route]}）" if programme == "vup" else "")
-                + "では補助の対象外です。全額を自己負担として計算しました。",
-                item,
+                f"{result.label}は、{_programme_name(figures.programme, figures.route)}"
+                "では補助の対象外です。全額を自己負担として計算しました。",
+                result.item,
             )
-            explanation.append(f"{label}{format_yen(fee)}は補助の対象外のため、全額が自己負担です。")
-            continue
-        result.subsidy_before_caps = fee * rate.numerator // rate.denominator
-        result.cap_key = scheme.items[item]
-        result.cap = rules.yen(result.cap_key)
-        result.binding_fee = binding_fee(result.cap, rate)
-        result.subsidy = min(result.subsidy_before_caps, result.cap)
-        sentence = (
-            f"{label}{format_yen(fee)}×{format_rate(rate)}＝{format_yen(result.subsidy_before_caps)}"
-            "（1円未満切り捨て）"
-        )
-        if result.subsidy_before_caps > result.cap:
-            result.capped_by.append(result.cap_key)
-            sentence += f"。上限{format_man(result.cap)}を超えるため補助は{format_yen(result.cap)}です"
-        explanation.append(sentence + "。")
-        if fee > result.binding_fee:
+        elif result.binding_fee is not None and result.cap is not None and result.fee > result.binding_fee:
             warn(
                 "above_binding_fee",
-                f"{label}{format_yen(fee)}は、補助が上限{format_man(result.cap)}に達する"
+                f"{result.label}{format_yen(result.fee)}は、補助が上限{format_man(result.cap)}に達する"
                 f"{format_yen(result.binding_fee)}を超えています。超えた"
-                f"{format_yen(fee - result.binding_fee)}は全額が自己負担です。",
-                item,
+                f"{format_yen(result.fee - result.binding_fee)}は全額が自己負担です。",
+                result.item,
             )
-
-    by_item = {result.item: result for result in items}
-    group_cap = rules.yen(scheme.group_cap_key) if scheme.group_cap_key else None
-    group_cap_key = scheme.group_cap_key
-    tier: dict[str, Any] | None = None
-    if programme == "405":
-        tier = _size_tier(rules, parsed["company"]["sales"], parsed["company"]["borrowings"])
-        explanation.append(
-            tier["reason"] + f"補助の上限は合計{format_man(tier['subsidy_cap'])}、"
-            f"費用総額の目安は{format_man(tier['fee_guide'])}以下です。"
+    by_item = figures.by_item
+    for cut in figures.cuts:
+        warn(
+            "group_cap",
+            f"{_group_name(figures)}の補助上限{format_man(figures.group_cap or 0)}に達したため、"
+            f"{by_item[cut.item].label}の補助は{format_yen(cut.granted)}です。",
+            cut.item,
         )
-        if group_cap is None or tier["subsidy_cap"] < group_cap:
-            group_cap = tier["subsidy_cap"]
-            group_cap_key = "p405.standard.tiers"
-    if group_cap is not None and group_cap_key is not None:
-        remaining = group_cap
-        for item in scheme.group:
-            member = by_item.get(item)
-            if member is None:
-                continue
-            granted = min(member.subsidy, remaining)
-            if granted < member.subsidy:
-                cut = member.subsidy - granted
-                member.subsidy = granted
-                member.capped_by.append(group_cap_key)
-                what = (
-                    f"規模区分「{tier['label']}」"
-                    if group_cap_key == "p405.standard.tiers" and tier
-                    else "合計"
-                )
-                explanation.append(
-                    f"{what}の補助上限{format_man(group_cap)}に達したため、{member.label}の補助を"
-                    f"{format_yen(cut)}減らし{format_yen(granted)}としました"
-                    "（上限は作業の順に、計画策定支援から先に充てます）。"
-                )
-                warn(
-                    "group_cap",
-                    f"{what}の補助上限{format_man(group_cap)}に達したため、{member.label}の補助は"
-                    f"{format_yen(granted)}です。",
-                    item,
-                )
-            remaining -= granted
-
+    tier = figures.tier
     if tier is not None:
-        total_fee = sum(by_item[i].fee for i in ("plan", "monitoring") if i in by_item)
+        total_fee = figures.tier_fee_total
         if total_fee > tier["fee_guide"]:
             warn(
                 "fee_guide_exceeded",
@@ -403,7 +562,7 @@ def calculate(request: Any) -> dict[str, Any]:
                 f"{format_rate(share)}以下が目安）。",
                 "monitoring",
             )
-    if programme == "vup" and route == "expert":
+    if figures.programme == "vup" and figures.route == "expert":
         final = by_item.get("monitoring_final")
         if final is None or final.fee == 0:
             warn(
@@ -412,24 +571,92 @@ def calculate(request: Any) -> dict[str, Any]:
                 "行わないと、留保された計画策定支援の補助の半分が支払われません。",
                 "monitoring_final",
             )
+    return warnings
 
-    subsidy_total = sum(result.subsidy for result in items)
-    fee_total = sum(result.fee for result in items)
-    explanation.append(
-        f"費用の合計{format_yen(fee_total)}のうち、協議会の補助は{format_yen(subsidy_total)}、"
-        f"事業者の自己負担は{format_yen(fee_total - subsidy_total)}です。"
+
+def _stage_text(figures: Figures, stage: Stage, rules: RuleSet) -> tuple[str, str]:
+    """(label, note) of a payment step."""
+    programme, route = figures.programme, figures.route
+    if stage.stage == "plan_self_pay":
+        if programme == "vup":
+            return (
+                "計画策定支援費用の自己負担分の支払い（事業者→認定支援機関）",
+                "計画を金融機関に提出した後に支払う流れが基本です。実際の時期は認定支援機関との契約によります。",
+            )
+        return (
+            "DD・計画策定支援費用の自己負担分の支払い（事業者→認定支援機関）",
+            "計画策定の着手時（契約時）に支払う例が多く見られます。実際の時期は契約によります。",
+        )
+    if stage.stage == "plan_payment_request":
+        if stage.held_after:
+            note = "補助の半分は初回の伴走支援（モニタリング）の支払申請まで協議会が留保します。"
+        elif route == "bank":
+            note = "受理から1年以内に支払申請します。伴走支援の補助はないため、留保はありません。"
+        else:
+            note = ""
+        return "計画策定支援の支払申請（協議会→認定支援機関）", note
+    if stage.stage == "monitoring_interim":
+        return "伴走支援（期中）の支払い・支払申請", "任意の期中モニタリングです。"
+    if stage.stage == "monitoring_final":
+        return (
+            "伴走支援（決算期）の支払い・支払申請",
+            "計画策定後1年を経過した最初の決算期のモニタリング（必須）。金融機関交渉費用の支払申請も同時に行います。",
+        )
+    if programme == "vup":
+        return (
+            "金融機関による伴走支援（3年間）",
+            "民間金融機関による支援では伴走支援の費用は補助されません。",
+        )
+    years = rules.value("p405.monitoring_years")
+    return (
+        f"伴走支援（{years}年間、回ごとに支払い・支払申請）",
+        f"伴走支援は{years}年間、実施の都度に支払います。ここでは合計を示します。"
+        "留保分は初回の伴走支援の支払申請の後に支払われます。",
     )
-    payments = _payment_schedule(programme, route, scheme, by_item, rules, explanation)
+
+
+def _payments(figures: Figures, plan: Schedule, rules: RuleSet) -> list[dict[str, Any]]:
+    payments = []
+    for stage in plan.stages:
+        label, note = _stage_text(figures, stage, rules)
+        payments.append(
+            {
+                "stage": stage.stage,
+                "label": label,
+                "items": stage.items,
+                "business_pays": stage.business_pays,
+                "council_pays": stage.council_pays,
+                "released_from_hold": stage.released_from_hold,
+                "held_after": stage.held_after,
+                "note": note,
+            }
+        )
+    return payments
+
+
+def calculate(request: Any) -> dict[str, Any]:
+    """Subsidy per fee item, totals, size tier, warnings and the payment schedule."""
+    parsed, errors = _read(request)
+    errors.raise_if_any()
+    programme: str = parsed["programme"]
+    route: str = parsed["route"]
+    rules = RuleSet(parsed["as_of"])
+    if programme == "vup" and route == "bank":
+        _check_route_period(rules, errors)
+        errors.raise_if_any()
+    figures = compute(rules, programme, route, parsed["fees"], parsed["company"])
+    plan = schedule(figures, rules)
+    tier = figures.tier
     response: dict[str, Any] = {
         "tool": "subsidy",
         "programme": programme,
         "programme_label": PROGRAMMES[programme],
         "route": route,
         "route_label": ROUTES[route],
-        "fee_total": fee_total,
-        "subsidy_total": subsidy_total,
-        "self_pay_total": fee_total - subsidy_total,
-        "items": [result.as_dict() for result in items],
+        "fee_total": figures.fee_total,
+        "subsidy_total": figures.subsidy_total,
+        "self_pay_total": figures.fee_total - figures.subsidy_total,
+        "items": [result.as_dict() for result in figures.items],
         "size_tier": None
         if tier is None
         else {
@@ -439,144 +666,10 @@ def calculate(request: Any) -> dict[str, Any]:
             "subsidy_cap": tier["subsidy_cap"],
             "reason": tier["reason"],
         },
-        "group_cap": group_cap,
+        "group_cap": figures.group_cap,
         "fee_guide": fee_guide(rules, programme, route),
-        "payments": payments,
-        "warnings": warnings,
-        "explanation": explanation,
+        "payments": _payments(figures, plan, rules),
+        "warnings": _warnings(figures, rules),
+        "explanation": _explanation(figures, rules, plan),
     }
     return rules.cite(response)
-
-
-def _payment_schedule(
-    programme: str,
-    route: str,
-    scheme: Scheme,
-    by_item: dict[str, ItemResult],
-    rules: RuleSet,
-    explanation: list[str],
-) -> list[dict[str, Any]]:
-    """Who pays whom at each step; half of the plan subsidy waits for the first monitoring."""
-    stages: list[dict[str, Any]] = []
-    held = 0
-
-    def amount(item: str, attr: str) -> int:
-        result = by_item.get(item)
-        if result is None:
-            return 0
-        return int(result.self_pay if attr == "self_pay" else result.subsidy)
-
-    def add(
-        stage: str, label: str, items: list[str], business: int, council: int, released: int, note: str
-    ) -> None:
-        stages.append(
-            {
-                "stage": stage,
-                "label": label,
-                "items": [item for item in items if item in by_item],
-                "business_pays": business,
-                "council_pays": council,
-                "released_from_hold": released,
-                "held_after": held,
-                "note": note,
-            }
-        )
-
-    start_items = ["dd", "plan"]
-    business_start = sum(amount(item, "self_pay") for item in start_items)
-    if programme == "vup":
-        start_label = "計画策定支援費用の自己負担分の支払い（事業者→認定支援機関）"
-        start_note = (
-            "計画を金融機関に提出した後に支払う流れが基本です。実際の時期は認定支援機関との契約によります。"
-        )
-    else:
-        start_label = "DD・計画策定支援費用の自己負担分の支払い（事業者→認定支援機関）"
-        start_note = "計画策定の着手時（契約時）に支払う例が多く見られます。実際の時期は契約によります。"
-    add("plan_self_pay", start_label, start_items, business_start, 0, 0, start_note)
-
-    plan_subsidy = amount("plan", "subsidy")
-    dd_subsidy = amount("dd", "subsidy")
-    if scheme.retains_plan_half and plan_subsidy > 0:
-        retained_share = rules.rate("common.plan_subsidy_retained_share")
-        paid_now = plan_subsidy * (1 - retained_share)
-        first = paid_now.numerator // paid_now.denominator
-        held = plan_subsidy - first
-        explanation.append(
-            f"計画策定支援の補助{format_yen(plan_subsidy)}のうち{format_yen(first)}は計画の支払申請時に、"
-            f"残り{format_yen(held)}は初回の伴走支援の支払申請の後に、協議会から認定支援機関へ支払われます。"
-        )
-        add(
-            "plan_payment_request",
-            "計画策定支援の支払申請（協議会→認定支援機関）",
-            start_items,
-            0,
-            first + dd_subsidy,
-            0,
-            "補助の半分は初回の伴走支援（モニタリング）の支払申請まで協議会が留保します。",
-        )
-    else:
-        note = (
-            "受理から1年以内に支払申請します。伴走支援の補助はないため、留保はありません。"
-            if route == "bank"
-            else ""
-        )
-        if route == "bank":
-            rules.lookup("vup.bank.payment_request_months")
-        add(
-            "plan_payment_request",
-            "計画策定支援の支払申請（協議会→認定支援機関）",
-            start_items,
-            0,
-            plan_subsidy + dd_subsidy,
-            0,
-            note,
-        )
-
-    if programme == "vup" and route == "expert":
-        monitoring_stages = [
-            (
-                "monitoring_interim",
-                "伴走支援（期中）の支払い・支払申請",
-                ["monitoring_interim"],
-                "任意の期中モニタリングです。",
-            ),
-            (
-                "monitoring_final",
-                "伴走支援（決算期）の支払い・支払申請",
-                ["monitoring_final", "guarantee_release"],
-                "計画策定後1年を経過した最初の決算期のモニタリング（必須）。金融機関交渉費用の支払申請も同時に行います。",
-            ),
-        ]
-    elif programme == "vup":
-        monitoring_stages = [
-            (
-                "monitoring",
-                "金融機関による伴走支援（3年間）",
-                ["monitoring_interim", "monitoring_final", "guarantee_release"],
-                "民間金融機関による支援では伴走支援の費用は補助されません。",
-            )
-        ]
-    else:
-        years = rules.value("p405.monitoring_years")
-        monitoring_stages = [
-            (
-                "monitoring",
-                f"伴走支援（{years}年間、回ごとに支払い・支払申請）",
-                ["monitoring", "guarantee_release"],
-                f"伴走支援は{years}年間、実施の都度に支払います。ここでは合計を示します。"
-                "留保分は初回の伴走支援の支払申請の後に支払われます。",
-            )
-        ]
-    for stage, label, items, note in monitoring_stages:
-        business = sum(amount(item, "self_pay") for item in items)
-        council = sum(amount(item, "subsidy") for item in items)
-        if business == 0 and council == 0:
-            continue
-        released = held
-        held = 0
-        add(stage, label, items, business, council + released, released, note)
-    if held:
-        explanation.append(
-            f"伴走支援の費用が入力されていないため、留保された{format_yen(held)}は支払われないまま残ります。"
-        )
-    return stages
