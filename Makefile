@@ -12,7 +12,7 @@ PORT   ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve build offline test lint typecheck unit browsers bench lock clean
+.PHONY: setup serve build offline test lint typecheck jscheck unit browsers bench lock clean
 
 setup: $(VENV)/.installed node_modules/.installed build/wheels/.done
 
@@ -51,13 +51,21 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# The site's own JavaScript, checked like the Python: ESLint (eslint.config.mjs) and tsc over the
+# JSDoc types (tsconfig.json: app.mjs and the widgets; tsconfig.worker.json: sw.js and boot.mjs).
+# Both come from node_modules, pinned by package-lock.json; any finding fails.
+jscheck: node_modules/.installed
+	node_modules/.bin/eslint --max-warnings 0 .
+	node_modules/.bin/tsc -p tsconfig.json
+	node_modules/.bin/tsc -p tsconfig.worker.json
+
 unit: setup
 	$(PY) -m pytest -q
 
 browsers:
 	./scripts/ensure-chromium
 
-test: setup browsers lint typecheck
+test: setup browsers lint typecheck jscheck
 	$(PY) -m pytest -q
 
 bench: setup browsers

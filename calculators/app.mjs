@@ -270,7 +270,7 @@ function forget(tool) {
 
 /** The autosaved request: {request} or {problem} (the unreadable copy is then removed). */
 function loadSaved(tool) {
-  let text = null;
+  let text;
   try {
     text = localStorage.getItem(storageKey(tool));
   } catch {
@@ -546,7 +546,8 @@ export function inertFragment(html) {
   template.innerHTML = html;
   const walker = document.createTreeWalker(template.content, NodeFilter.SHOW_ELEMENT);
   const doomed = [];
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const next = () => /** @type {Element | null} */ (walker.nextNode());
+  for (let node = next(); node; node = next()) {
     if (UNSAFE_ELEMENTS.has(node.nodeName.toUpperCase())) {
       doomed.push(node);
       continue;

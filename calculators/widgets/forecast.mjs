@@ -333,7 +333,7 @@ function prefillMonthly(form, name, root) {
   const grid = q(form, `[data-kz-grid]${attr("data-kz-grid", `${name}.monthly`)}`);
   const inputs = grid ? all(grid, "input[name]") : [];
   if (!inputs.length || inputs.some((input) => input.value.trim() !== "")) return;
-  let rows = [];
+  let rows;
   try {
     rows = JSON.parse(q(root, "#kz-result")?.textContent || "{}").rows ?? [];
   } catch {
@@ -630,8 +630,9 @@ export function setup(ctx) {
   // A message inside a closed <details> (季節による増減) would not be seen: open it.
   const observer = new MutationObserver((records) => {
     for (const record of records) {
-      const details = record.target.closest?.("details");
-      if (details && !record.target.hidden) details.open = true;
+      const slot = /** @type {HTMLElement} */ (record.target);
+      const details = slot.closest("details");
+      if (details && !slot.hidden) details.open = true;
     }
   });
   for (const slot of all(form, "details .kz-error")) observer.observe(slot, { attributes: true, attributeFilter: ["hidden"] });
