@@ -122,6 +122,12 @@ def _all_but(options: dict[str, str], *excluded: str) -> str:
 
 
 _THRESHOLD = _threshold_text()
+# The 2022 special second use of Vアップ matters only to a business that used a programme before.
+PRIOR_USE_SHOW_IF = {"vup_downturn_reuse": "prior_use.vup=true||prior_use.405=true"}
+PRIOR_USE_HELP = {
+    "vup_downturn_reuse": "2022年度（2022年4月〜2023年3月）の申請に限り、業況が悪化した過去の利用者は"
+    "1回だけ再度利用できました。その特例をすでに使ったかどうかです。"
+}
 _NOT_MEDICAL = _all_but(ENTITY_TYPES, "medical_corporation")
 _PREFECTURES = tuple(
     (council.prefecture_code, council.prefecture) for council in councils() if council.kind == "prefectural"
@@ -219,7 +225,14 @@ FORM = EligibilityForm(
         Section(
             "これまでの利用",
             tuple(
-                Field(f"prior_use.{key}", label, "tri", options=TRI_OPTIONS)
+                Field(
+                    f"prior_use.{key}",
+                    label,
+                    "tri",
+                    options=TRI_OPTIONS,
+                    show_if=PRIOR_USE_SHOW_IF.get(key, ""),
+                    help=PRIOR_USE_HELP.get(key, ""),
+                )
                 for key, label in PRIOR_USE_KEYS.items()
             ),
             widget="widgets/eligibility_prior.html",
@@ -228,6 +241,14 @@ FORM = EligibilityForm(
             "借入と支援を頼む専門家",
             (
                 Field("has_borrowings", "金融機関からの借入がありますか", "tri", options=TRI_OPTIONS),
+                Field(
+                    "adviser_certified",
+                    "支援を頼む専門家は、認定経営革新等支援機関（認定支援機関）ですか",
+                    "tri",
+                    options=TRI_OPTIONS,
+                    help="国の認定を受けた税理士・公認会計士・中小企業診断士・金融機関などです。"
+                    "補助の対象は認定支援機関に払う費用だけなので、わからなければ本人に確かめてください。",
+                ),
                 Field(
                     "adviser_is_lender",
                     "支援を頼む専門家（認定支援機関）は、借入先の金融機関ですか",

@@ -75,6 +75,14 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("中小版GLによる私的整理", "eligibility", "gl_workout", "はい／いいえ／空欄。", "いいえ", "いいえ"),
     Column(
+        "専門家が認定支援機関",
+        "eligibility",
+        "adviser_certified",
+        "支援を頼む専門家が認定経営革新等支援機関か（はい／いいえ／空欄）。",
+        "はい",
+        "はい",
+    ),
+    Column(
         "認定支援機関が借入先", "eligibility", "adviser_is_lender", "はい／いいえ／空欄。", "いいえ", "いいえ"
     ),
     Column("借入あり", "eligibility", "has_borrowings", "はい／いいえ／空欄。", "はい", "はい"),

@@ -74,6 +74,7 @@ PRIOR_USE_KEYS = {
     "405": "経営改善計画策定支援（405事業）を使ったことがある",
     "council_revitalization": "協議会の再生支援（再生計画の策定支援など）を使ったことがある",
     "plan_in_progress": "405事業の計画や協議会の再生計画を、いま策定中または実施中である",
+    "vup_downturn_reuse": "2022年度の業況悪化の特例（1回に限る）で、早期経営改善計画策定支援をすでに再度利用した",
 }
 BANK_KEYS = {
     "zero_zero_at_bank": "その金融機関にゼロゼロ融資の残高がある",
@@ -113,6 +114,7 @@ def _read(request: Any) -> tuple[dict[str, Any], ErrorCollector]:
             "downturn_meets",
             "needs_financial_support",
             "gl_workout",
+            "adviser_certified",
             "adviser_is_lender",
             "has_borrowings",
             "bank",
@@ -135,6 +137,9 @@ def _read(request: Any) -> tuple[dict[str, Any], ErrorCollector]:
         ),
         "gl_workout": reader.boolean(
             "gl_workout", "中小企業の事業再生等に関するガイドラインによる再生型・廃業型の私的整理を目指す"
+        ),
+        "adviser_certified": reader.boolean(
+            "adviser_certified", "支援を頼む専門家が認定経営革新等支援機関（認定支援機関）である"
         ),
         "adviser_is_lender": reader.boolean(
             "adviser_is_lender", "支援を頼む認定支援機関が借入先の金融機関である"
@@ -341,13 +346,7 @@ def _prior_use_check(rules: RuleSet, answers: dict[str, Any], programme: str, ro
             window = rules.value("downturn.second_use.vup")
             if window["start"] <= as_of <= window["end"]:
                 if answers["downturn_meets"] is True:
-                    return _check(
-                        "prior_use",
-                        label,
-                        True,
-                        f"利用は原則1回ですが、{format_date(window['start'])}〜{format_date(window['end'])}の申請に限り、"
-                        f"業況悪化の要件を満たす過去の利用者は1回だけ再度利用できました（上限{format_man(window['cap'])}）。",
-                    )
+                    return _special_use_check(rules, window, prior.get("vup_downturn_reuse"))
                 if answers["downturn_meets"] is None:
                     return _check(
                         "prior_use",
@@ -405,6 +404,36 @@ def _prior_use_check(rules: RuleSet, answers: dict[str, Any], programme: str, ro
         return _check("prior_use", label, None, "405事業の利用歴が未回答です。")
     note = "（早期経営改善計画策定支援を使ったことは妨げになりません。）" if used_vup else ""
     return _check("prior_use", label, True, "405事業を使ったことはありません。" + note)
+
+
+def _special_use_check(rules: RuleSet, window: dict[str, Any], reused: bool | None) -> dict[str, Any]:
+    """The 2022 special second use of Vアップ after a downturn: allowed a set number of times (once)."""
+    label = "これまでの利用"
+    times = rules.value("downturn.second_use.vup_max_uses")
+    period = f"{format_date(window['start'])}〜{format_date(window['end'])}の申請"
+    if reused is True:
+        return _check(
+            "prior_use",
+            label,
+            False,
+            f"業況悪化による再度の利用は、{period}に限り{times}回だけの特例です。この特例はすでに使っています。",
+        )
+    if reused is None:
+        return _check(
+            "prior_use",
+            label,
+            None,
+            f"業況悪化による再度の利用は、{period}に限り{times}回だけの特例です。"
+            "この特例をすでに使ったかどうかが未回答です。",
+            "2022年度の業況悪化の特例で、早期経営改善計画策定支援をすでに再度利用したかを確かめてください。",
+        )
+    return _check(
+        "prior_use",
+        label,
+        True,
+        f"利用は原則1回ですが、{period}に限り、業況悪化の要件を満たす過去の利用者は{times}回だけ再度利用できました"
+        f"（上限{format_man(window['cap'])}）。この特例はまだ使っていません。",
+    )
 
 
 def _need_check(answers: dict[str, Any], programme: str) -> dict[str, Any]:
@@ -466,22 +495,42 @@ def _need_check(answers: dict[str, Any], programme: str) -> dict[str, Any]:
 
 
 def _adviser_check(rules: RuleSet, answers: dict[str, Any]) -> dict[str, Any]:
-    label = "認定支援機関が借入先の金融機関でないか"
+    """The adviser must be a 認定経営革新等支援機関 and must not be one of the business's lenders."""
+    label = "支援を頼む専門家（認定支援機関であり、借入先の金融機関でないこと）"
+    certified = answers["adviser_certified"]
     lender = answers["adviser_is_lender"]
+    must_be_certified = rules.value("common.adviser_must_be_certified")
     rules.value("common.adviser_may_be_lender")
+    reasons = []
+    if certified is False and must_be_certified:
+        reasons.append(
+            "補助の対象は認定経営革新等支援機関（国が認定した税理士・中小企業診断士・金融機関など）に支払う費用です。"
+            "認定を受けていない専門家の支援では利用できません。"
+        )
+    if lender:
+        reasons.append(
+            "借入先など関係する金融機関が認定支援機関として支援する場合は利用できません（Vアップの民間金融機関による支援を除く）。"
+        )
+    if reasons:
+        return _check("adviser", label, False, "".join(reasons))
+    if certified is None:
+        return _check(
+            "adviser",
+            label,
+            None,
+            "支援を頼む専門家が認定経営革新等支援機関かどうかが未回答です。",
+            "支援を頼む専門家が認定経営革新等支援機関の認定を受けているか、本人に確かめてください"
+            "（中小企業庁のページから認定支援機関を検索できます）。",
+        )
     if lender is None:
         return _check(
             "adviser", label, None, "支援を頼む認定支援機関が借入先の金融機関かどうかが未回答です。"
         )
-    if lender:
-        return _check(
-            "adviser",
-            label,
-            False,
-            "借入先など関係する金融機関が認定支援機関として支援する場合は利用できません（Vアップの民間金融機関による支援を除く）。",
-        )
     return _check(
-        "adviser", label, True, "借入先ではない認定支援機関（税理士・中小企業診断士など）が支援します。"
+        "adviser",
+        label,
+        True,
+        "認定経営革新等支援機関で、借入先ではない専門家（税理士・中小企業診断士など）が支援します。",
     )
 
 
