@@ -146,18 +146,28 @@ function fillForm(context, flat) {
   return Object.keys(flat).filter((key) => !used.has(key) && flat[key] !== null && flat[key] !== "");
 }
 
-// data-kz-show-if="programme=vup|405" hides a field or section unless the condition holds.
+// data-kz-show-if hides a field or section unless its rule holds. The rule comes parsed, as JSON
+// written by calculators/forms.py show_if_data(): [[[path, [accepted, …]], …], …] — shown when,
+// for any alternative, every path's form value ("" when unanswered) is one of those accepted.
+/** @typedef {[string, string[]][][]} ShowIf */
+
+/** @type {Map<string, ShowIf>} */
+const SHOW_IF_RULES = new Map(); // by the attribute's text: each distinct rule is parsed once
+
+/** @param {string} text */
+function showIfRule(text) {
+  let rule = SHOW_IF_RULES.get(text);
+  if (!rule) SHOW_IF_RULES.set(text, (rule = JSON.parse(text)));
+  return rule;
+}
+
+/** @param {HTMLFormElement} form */
 function applyShowIf(form) {
   const values = formToRequestIgnoringVisibility(form);
   for (const node of form.querySelectorAll("[data-kz-show-if]")) {
-    // "a=x|y&b=z" (all must hold); alternatives joined by "||": "a=x||b=y"
-    const shown = node.dataset.kzShowIf.split("||").some((alternative) =>
-      alternative.split("&").every((rule) => {
-        const [path, accepted] = rule.split("=");
-        return accepted.split("|").includes(values[path] ?? "");
-      }),
-    );
-    node.hidden = !shown;
+    const rule = showIfRule(/** @type {HTMLElement} */ (node).dataset.kzShowIf);
+    const shown = rule.some((alternative) => alternative.every(([path, accepted]) => accepted.includes(values[path] ?? "")));
+    /** @type {HTMLElement} */ (node).hidden = !shown;
   }
 }
 

@@ -184,25 +184,49 @@ def flatten(request: Any, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+ShowIf = list[list[tuple[str, list[str]]]]
+
+
+def parse_show_if(rule: str) -> ShowIf:
+    """A show-if rule as data: any alternative (``"||"``) whose every condition (``"&"``) holds,
+    each condition a request path and the form values that satisfy it (``"|"``; ``""`` is unanswered).
+
+    ``"a=x|y&b=z||c=w"`` → ``[[("a", ["x", "y"]), ("b", ["z"])], [("c", ["w"])]]``. Only the first
+    ``"="`` splits a condition, so an accepted value may itself hold one."""
+    alternatives: ShowIf = []
+    for alternative in rule.split("||"):
+        conditions = []
+        for part in alternative.split("&"):
+            path, equals, accepted = part.partition("=")
+            if not path or not equals:
+                raise ValueError(f"show-if condition without path=value: {part!r} in {rule!r}")
+            conditions.append((path, accepted.split("|")))
+        alternatives.append(conditions)
+    return alternatives
+
+
+def show_if_data(rule: str) -> str:
+    """The ``data-kz-show-if`` attribute: the parsed rule as JSON, which app.mjs only applies
+    (the browser never reads the ``"a=x|y&b=z"`` syntax itself)."""
+    return json.dumps(parse_show_if(rule), ensure_ascii=False, separators=(",", ":"))
+
+
+def form_value(value: Any) -> str:
+    """A request value as the form holds it (what a show-if condition compares)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
 def shows(rule: str, values: dict[str, Any]) -> bool:
-    """Whether a ``data-kz-show-if`` rule holds for the form's values, as app.mjs applyShowIf reads it.
+    """Whether a show-if rule holds for the form's values, as app.mjs applies its data.
 
     The page is rendered with the answer already hidden or shown, so that the first paint does not
     jump when the script applies the rule (and the widgets do not build inputs that stay hidden).
-    ``"a=x|y&b=z"``: every part holds; alternatives are joined by ``"||"``.
     """
-
-    def form_value(value: Any) -> str:
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return "" if value is None else str(value)
-
     return any(
-        all(
-            form_value(values.get(path)) in accepted.split("|")
-            for path, accepted in (part.split("=", 1) for part in alternative.split("&"))
-        )
-        for alternative in rule.split("||")
+        all(form_value(values.get(path)) in accepted for path, accepted in alternative)
+        for alternative in parse_show_if(rule)
     )
 
 

@@ -7,7 +7,10 @@
 - The council list is also published as ``data/councils.json`` and ``data/councils.csv``.
 
 The rules' reference date (基準日) is today in Japan, or ``KAIZEN_AS_OF`` (YYYY-MM-DD) for a
-reproducible build.
+reproducible build. ``KAIZEN_DATA_DIR`` (a copy of ``kaizen_core/data``) makes the build's pages and
+the tools' first results use that copy's parameters and references instead of the packaged ones; the
+calculators in the browser still run on the packaged data. It exists for the test that changes a cap
+and checks that every page figure follows (tests/site/test_page_figures.py).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from tools import batch_templates, render_batch, render_tool, script_json  # noq
 
 from calculators.html import as_of_text, japanese_partial_date  # noqa: E402
 from kaizen_core.directory import by_region, councils, tel_href  # noqa: E402
-from kaizen_core.params import ParameterStore, default_store  # noqa: E402
+from kaizen_core.params import ParameterStore, default_store, use_data_dir  # noqa: E402
 from kaizen_core.request import today  # noqa: E402
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -63,7 +66,8 @@ class Site:
     """State shared by the hook functions for one build."""
 
     def __init__(self) -> None:
-        self.store: ParameterStore = default_store()
+        data_dir = os.environ.get("KAIZEN_DATA_DIR")
+        self.store: ParameterStore = use_data_dir(Path(data_dir)) if data_dir else default_store()
         override = os.environ.get("KAIZEN_AS_OF")
         self.as_of: date = date.fromisoformat(override) if override else today()
         loader = jinja2.FileSystemLoader(str(TEMPLATES))

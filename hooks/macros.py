@@ -16,7 +16,9 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
+import kaizen_core
 from calculators.html import japanese_partial_date
+from kaizen_core.errors import InputError
 from kaizen_core.numbers import format_man, format_percent, format_yen
 from kaizen_core.params import DatedValue, ParameterStore
 
@@ -96,6 +98,44 @@ def rate_text(value: Fraction) -> str:
     if value.denominator == 3:
         return f"{value.numerator}/{value.denominator}"
     return format_percent(value)
+
+
+class Example:
+    """A worked example on a page: kaizen_core's answer to a request written in the page.
+
+    ``{% set ex = subsidy({"programme": "vup", "fees": {"plan": 225000}}) %}`` then
+    ``{{ full_yen(ex.subsidy_total) }}``, ``ex.item("plan").self_pay``, ``ex.stage("plan_payment_request")``,
+    ``ex.binding_fee("plan")`` (the smallest fee at which the item's cap binds). The page only shows
+    these figures; every rule (rate, rounding, caps, tiers, retention) is applied by kaizen_core.
+    """
+
+    def __init__(self, tool: str, response: dict[str, Any]) -> None:
+        self.tool = tool
+        self.response = response
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["response"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def _find(self, entries: list[dict[str, Any]], key: str, name: str) -> dict[str, Any]:
+        for entry in entries:
+            if entry[key] == name:
+                return entry
+        raise ValueError(f"{self.tool} example has no {key} {name!r}")
+
+    def item(self, name: str) -> dict[str, Any]:
+        """One fee item of the answer: fee, subsidy, self_pay, cap, binding_fee …"""
+        return self._find(self.response["items"], "item", name)
+
+    def stage(self, name: str) -> dict[str, Any]:
+        """One step of the payment schedule: business_pays, council_pays, held_after …"""
+        return self._find(self.response["payments"], "stage", name)
+
+    def binding_fee(self, name: str) -> int:
+        """The smallest fee at which the item's own cap binds (from the answer's fee guide)."""
+        return int(self._find(self.response["fee_guide"]["items"], "item", name)["binding_fee"])
 
 
 class PageMacros:
@@ -184,8 +224,33 @@ class PageMacros:
         value = self.value(key)
         return self._wrap(key, f"{japanese_date(value['start'])}〜{japanese_date(value['end'])}")
 
+    def complement(self, key: str) -> str:
+        """What a rate leaves over: the share of the fee the business pays itself (1/3 of 2/3)."""
+        return self._wrap(key, rate_text(1 - Fraction(self.value(key))))
+
+    # --- worked examples -----------------------------------------------------------------------
+    def subsidy(self, request: dict[str, Any]) -> Example:
+        """kaizen_core's subsidy calculation of ``request`` on the page's 基準日; the parameters it
+        used are cited at the page's end. A request kaizen_core rejects stops the build."""
+        return self._run("subsidy", request)
+
+    def _run(self, tool: str, request: dict[str, Any]) -> Example:
+        try:
+            response = kaizen_core.run(tool, {**request, "as_of": self.as_of.isoformat()})
+        except InputError as error:
+            raise ValueError(f"the page's {tool} example is rejected: {error}") from error
+        for parameter in response["rule_set"]["parameters"]:
+            self._lookup(parameter["key"])
+        return Example(tool, response)
+
+    def expect(self, condition: bool, message: str) -> str:
+        """Stops the build when a worked example no longer shows what the page's text says of it."""
+        if not condition:
+            raise ValueError(f"worked example: {message}")
+        return ""
+
     def man(self, amount: int) -> str:
-        """Format a figure derived in the template from parameters (e.g. a sum of two caps)."""
+        """Format a figure that kaizen_core computed (an example's totals) or a parameter's part."""
         return format_man(int(amount))
 
     def full_yen(self, amount: int) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from calculators.forms import TRI_OPTIONS, flatten, form_for, shows
+from calculators.forms import TRI_OPTIONS, flatten, form_for, show_if_data, shows
 from calculators.html import response_digest
 from kaizen_core.api import run_json
 
@@ -21,6 +21,7 @@ _env = jinja2.Environment(
     trim_blocks=False,
 )
 _env.globals["shows"] = shows
+_env.globals["show_if_data"] = show_if_data
 
 
 def script_json(text: str) -> str:

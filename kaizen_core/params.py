@@ -234,6 +234,15 @@ def default_store() -> ParameterStore:
     return _default_store
 
 
+def use_data_dir(data_dir: Path) -> ParameterStore:
+    """Read the parameters and references from another copy of ``data/`` and make them the default
+    for every tool in this process. Only the site build calls it, when ``KAIZEN_DATA_DIR`` is set
+    (hooks/kaizen_site.py): the test that changes a cap builds the pages from a temporary copy."""
+    global _default_store
+    _default_store = ParameterStore.load(data_dir)
+    return _default_store
+
+
 class RuleSet:
     """Parameter values valid on one date; records each value used so responses can cite it."""
 

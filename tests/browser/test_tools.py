@@ -207,7 +207,7 @@ def test_forecast_repayment_schedule_appears_when_chosen(page: Any, base_url: st
     method is chosen; the months typed there reach kaizen_core."""
     page.goto(f"{base_url}/tools/forecast/")
     wait_ready(page)
-    block = page.locator('[data-kz-show-if^="loans[0].method=schedule"]')
+    block = page.locator("""[data-kz-show-if^='[[["loans[0].method",["schedule"']""")
     assert block.is_hidden()
     before = computed_count(page)
     page.select_option('[name="loans[0].method"]', "schedule")

@@ -14,7 +14,7 @@ import pytest
 
 from calculators import eligibility
 from calculators.export import csv_bytes, request_from_file
-from calculators.forms import flatten, form_for, input_rows, parsed_values
+from calculators.forms import flatten, form_for, input_rows, parsed_values, show_if_data
 from hooks.tools import render_tool
 from kaizen_core import run
 from tests.conftest import load_cases
@@ -110,13 +110,15 @@ def test_rendered_form_has_each_input_once_and_the_flow_markers(page_html: str) 
         assert singles.count(name) == 3, name  # はい・いいえ・わからない
     downturn = page.find(
         "div",
-        data_kz_show_if=(
+        data_kz_show_if=show_if_data(
             "prior_use.vup=true||prior_use.405=true||prior_use.council_revitalization=true||prior_use.plan_in_progress=true"
         ),
     )
     assert len(downturn) == 1
     assert "hidden" in downturn[0]
-    bank = page.find("fieldset", data_kz_show_if="adviser_is_lender=true||programme=vup&route=bank")
+    bank = page.find(
+        "fieldset", data_kz_show_if=show_if_data("adviser_is_lender=true||programme=vup&route=bank")
+    )
     assert len(bank) == 1
     assert "hidden" in bank[0]
     assert len(page.find("details")) == 1
