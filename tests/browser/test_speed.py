@@ -1,0 +1,53 @@
+"""Content pages load like plain documents (issue 18): no search index until search is used, no
+Python runtime or tool script. Speed itself is measured by `make bench`, never asserted here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+INDEX = "/search/search_index.json"
+LUNR_JA = "/assets/javascripts/lunr/min/lunr.ja.min.js"
+
+
+def requested(page: Any) -> list[str]:
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+@pytest.mark.parametrize("path", ["/", "/vup/", "/kyogikai/zenkoku/"])
+def test_a_content_page_loads_no_search_index_and_no_python(page: Any, base_url: str, path: str) -> None:
+    urls = requested(page)
+    page.goto(f"{base_url}{path}")
+    page.wait_for_load_state("load")
+    page.wait_for_function("typeof window.document$ !== 'undefined'")  # Material's bundle has run
+    page.wait_for_timeout(1500)
+    assert [url for url in urls if url.endswith(INDEX)] == []
+    assert [url for url in urls if url.endswith(LUNR_JA)] == []  # the worker was not set up either
+    assert [url for url in urls if "/runtime/" in url or url.endswith((".wasm", "app.mjs"))] == []
+
+
+def test_the_search_key_loads_the_index_and_finds_japanese(page: Any, base_url: str) -> None:
+    urls = requested(page)
+    page.goto(f"{base_url}/vup/")
+    page.wait_for_function("typeof window.document$ !== 'undefined'")
+    page.wait_for_timeout(500)
+    assert not any(url.endswith(INDEX) for url in urls)
+    page.keyboard.press("/")  # Material's search key opens the dialog and focuses the field
+    page.wait_for_function("document.activeElement?.matches('input.md-search__input')")
+    page.keyboard.type("資金繰り")  # typed while the index is still on its way: nothing is lost
+    page.keyboard.press("End")
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    assert sum(url.endswith(INDEX) for url in urls) >= 1
+    links = page.eval_on_selector_all(
+        ".md-search-result__item a", "nodes => nodes.map(n => new URL(n.href).pathname)"
+    )
+    assert "/tools/forecast/" in links[:8] or "/shikin-shien-2025/" in links[:8], links
+
+
+def test_a_result_opened_from_search_still_marks_the_query(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/vup/?h=%E5%8D%94%E8%AD%B0%E4%BC%9A")  # ?h=協議会, as Material's results link
+    page.wait_for_selector("mark[data-md-highlight]", timeout=15_000)
+    assert page.locator("mark[data-md-highlight]").first.text_content() == "協議会"
