@@ -502,37 +502,97 @@ function showParsed(context, parsed) {
 // two cores, and on the 資金繰り表 each recompute spent 10-15 ms laying out the new table (now
 // under 1 ms); it also lost what the visitor did inside the results (a wide table scrolled
 // sideways). Afterwards the results are exactly the new HTML (tests/browser/test_tools.py).
-function morph(current, next) {
-  let old = current.firstChild;
-  let fresh = next.firstChild;
-  while (fresh) {
-    const following = fresh.nextSibling;
-    if (!old) {
-      current.append(fresh);
-    } else if (!sameKind(old, fresh)) {
-      const after = old.nextSibling;
-      current.replaceChild(fresh, old);
-      old = after;
-    } else {
-      if (old.nodeType === Node.ELEMENT_NODE) {
-        syncAttributes(old, fresh);
-        morph(old, fresh);
-      } else if (old.nodeValue !== fresh.nodeValue) {
-        old.nodeValue = fresh.nodeValue;
-      }
-      old = old.nextSibling;
-    }
-    fresh = following;
-  }
-  while (old) {
-    const after = old.nextSibling;
-    old.remove();
-    old = after;
+//
+// Children are matched by key, not by position: a node's key is its data-kz-key (the Python
+// renderers give one to every table and row: calculators/html.py), else its id, else the id of the
+// heading that labels it (aria-labelledby: every section of a result has one). A block that appears
+// or goes away (the forecast's 注意) then leaves the sections after it, and a scrolled table inside
+// them, where they are. Nodes without a key are matched in order among their siblings.
+
+/** @param {Node} node */
+function keyOf(node) {
+  if (node.nodeType !== Node.ELEMENT_NODE) return null;
+  const element = /** @type {Element} */ (node);
+  return element.getAttribute("data-kz-key") || element.id || element.getAttribute("aria-labelledby") || null;
+}
+
+/** @param {Node} old @param {Node} fresh */
+function update(old, fresh) {
+  if (old.nodeType === Node.ELEMENT_NODE) {
+    syncAttributes(/** @type {Element} */ (old), /** @type {Element} */ (fresh));
+    morph(old, fresh);
+  } else if (old.nodeValue !== fresh.nodeValue) {
+    old.nodeValue = fresh.nodeValue;
   }
 }
 
+/**
+ * The shown node that a new one replaces: the shown node with its key, or for a node without a key
+ * the next shown node in order if that has no key either and is of the same kind.
+ * @param {Node | null} cursor @param {Node} fresh @param {Map<string, Node>} shownByKey
+ */
+function counterpart(cursor, fresh, shownByKey) {
+  const key = keyOf(fresh);
+  if (key === null) return cursor && keyOf(cursor) === null && sameKind(cursor, fresh) ? cursor : null;
+  const match = shownByKey.get(key);
+  shownByKey.delete(key);
+  return match && sameKind(match, fresh) ? match : null;
+}
+
+/** @param {Node} current @param {Node} next */
+function morph(current, next) {
+  const wanted = new Set();
+  for (let node = next.firstChild; node; node = node.nextSibling) wanted.add(keyOf(node));
+  /** @type {Map<string, Node>} */
+  const shownByKey = new Map();
+  for (let node = current.firstChild; node; node = node.nextSibling) {
+    const key = keyOf(node);
+    if (key !== null && wanted.has(key) && !shownByKey.has(key)) shownByKey.set(key, node);
+  }
+  const pending = new Set(shownByKey.values()); // shown keyed nodes a later new node will take
+  let cursor = current.firstChild;
+  const dropCursor = () => {
+    const after = cursor.nextSibling;
+    cursor.remove();
+    cursor = after;
+  };
+  for (let fresh = next.firstChild; fresh; ) {
+    const following = fresh.nextSibling;
+    // a shown keyed node the new answer has no use for is dropped, never morphed into another
+    while (cursor && keyOf(cursor) !== null && !pending.has(cursor)) dropCursor();
+    const match = counterpart(cursor, fresh, shownByKey);
+    if (match === null) {
+      current.insertBefore(fresh, cursor);
+    } else {
+      pending.delete(match);
+      if (match !== cursor && onlyUnwantedBetween(cursor, match, pending)) {
+        while (cursor !== match) dropCursor();
+      }
+      if (match === cursor) cursor = cursor.nextSibling;
+      else current.insertBefore(match, cursor); // moved: only when the order of keyed nodes changed
+      update(match, fresh);
+    }
+    fresh = following;
+  }
+  while (cursor) dropCursor();
+}
+
+/**
+ * Whether `match` comes after `from` with no node between that a later new node takes: those are
+ * then dropped, so that `match` stays in place (moving a node resets its scroll position).
+ * @param {Node | null} from @param {Node} match @param {Set<Node>} pending
+ */
+function onlyUnwantedBetween(from, match, pending) {
+  for (let node = from; node; node = node.nextSibling) {
+    if (node === match) return true;
+    if (pending.has(node)) return false;
+  }
+  return false;
+}
+
+/** @param {Node} a @param {Node} b */
 function sameKind(a, b) {
-  return a.nodeType === b.nodeType && a.nodeName === b.nodeName && a.namespaceURI === b.namespaceURI;
+  return a.nodeType === b.nodeType && a.nodeName === b.nodeName && /** @type {Element} */ (a).namespaceURI === /** @type {Element} */ (b).namespaceURI;
 }
 
 function syncAttributes(old, fresh) {

@@ -1119,7 +1119,7 @@ def print_tables(response: dict[str, Any]) -> str:
         + "</div>"
         for index, (first, stop) in enumerate(chunks)
     )
-    return f'<section class="kz-print-only kz-fc-print">{tables}{_table_notes(response)}</section>'
+    return f'<section class="kz-print-only kz-fc-print" data-kz-key="print">{tables}{_table_notes(response)}</section>'
 
 
 def _loans_table(response: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ Standard library only; every text is escaped here.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
@@ -71,15 +72,36 @@ def table(
     head = "".join(
         f'<th scope="col"{right if i in numeric_cols else ""}>{esc(h)}</th>' for i, h in enumerate(headers)
     )
-    body = "".join("<tr>" + "".join(cell(i, c) for i, c in enumerate(row)) + "</tr>" for row in rows)
+    lines = [list(row) for row in rows]
+    keys = row_keys([row[0] if row else "" for row in lines])
+    body = "".join(
+        f'<tr data-kz-key="{key}">' + "".join(cell(i, c) for i, c in enumerate(row)) + "</tr>"
+        for key, row in zip(keys, lines, strict=True)
+    )
     foot = ""
     if footer is not None:
         foot = "<tfoot><tr>" + "".join(cell(i, c) for i, c in enumerate(footer)) + "</tr></tfoot>"
     return (
-        f'<div class="kz-table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
+        f'<div class="kz-table-wrap" data-kz-key="table:{esc(caption)}" tabindex="0" role="region" aria-label="{esc(caption)}">'
         f'<table class="kz-table kz-cards {esc(css)}"><caption>{esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>{foot}</table></div>"
     )
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def row_keys(first_cells: Sequence[str]) -> list[str]:
+    """The ``data-kz-key`` of each table row: its first cell's text (the row's label; cells are
+    HTML already escaped), numbered from the second time a label repeats (``label#2``). app.mjs
+    matches the rows of a new answer to the shown ones by these keys, not by position."""
+    seen: dict[str, int] = {}
+    keys = []
+    for content in first_cells:
+        text = _TAG.sub("", content).strip()
+        seen[text] = seen.get(text, 0) + 1
+        keys.append(text if seen[text] == 1 else f"{text}#{seen[text]}")
+    return keys
 
 
 def warnings(messages: Sequence[str]) -> str:

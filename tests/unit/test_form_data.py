@@ -12,6 +12,7 @@ import re
 import pytest
 
 from calculators.forms import parse_show_if, show_if_data, shows
+from calculators.html import row_keys, table
 from hooks.tools import render_tool
 from tests.unit.html_page import Page
 
@@ -66,3 +67,36 @@ def test_every_show_if_on_a_page_is_json_data(tool: str) -> None:
                 assert all(isinstance(value, str) for value in accepted)
     # the old "a=x|y" syntax is nowhere in the page
     assert not re.search(r'data-kz-show-if="[^\["]', html)
+
+
+def test_table_rows_and_the_table_carry_keys_for_the_page_script() -> None:
+    """app.mjs matches a new answer's rows to the shown ones by data-kz-key, not by position."""
+    html = table(
+        "内訳", ["項目", "金額"], [["計画策定費用", "100"], ["<b>合計</b>", "1"], ["計画策定費用", "2"]]
+    )
+    assert re.findall(r'<tr data-kz-key="([^"]*)">', html) == ["計画策定費用", "合計", "計画策定費用#2"]
+    assert 'data-kz-key="table:内訳"' in html
+    assert row_keys(["A &amp; B", "A &amp; B", "A &amp; B"]) == ["A &amp; B", "A &amp; B#2", "A &amp; B#3"]
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_every_section_of_a_result_has_a_key(tool: str) -> None:
+    """Each top-level block of a result can be matched by key (data-kz-key, id or aria-labelledby)."""
+    html = render_tool(tool, as_of="2026-11-21")
+    body = html[html.index('id="kz-results"') :]
+    body = body[body.index(">") + 1 : body.index('<div class="kz-actions')]
+    depth = 0
+    blocks = []
+    for match in re.finditer(r"<(/?)([a-z0-9]+)([^>]*)>", body):
+        closing, tag, attrs = match.groups()
+        if tag in {"br", "img", "input", "hr", "col", "wbr", "source"} or attrs.endswith("/"):
+            continue
+        if closing:
+            depth -= 1
+            continue
+        if depth == (1 if tool == "forecast" else 0):  # the 資金繰り表 wraps its blocks in one div
+            blocks.append(attrs)
+        depth += 1
+    assert len(blocks) > 5, tool
+    for attrs in blocks:
+        assert re.search(r'\b(data-kz-key|id|aria-labelledby)="[^"]+"', attrs), (tool, attrs)
