@@ -48,10 +48,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from kaizen_core import registry  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LONGTASKS  # noqa: E402
 from tests.site_build import build_site, serve  # noqa: E402
 
-TOOLS = ("subsidy", "eligibility", "downturn", "forecast")
+TOOLS = registry.page_names()  # EDIT_FIELD below names the field each tool's edit timing types into
 EDIT_FIELD = {
     "subsidy": ("fees.plan", ["20万", "21万", "22万", "22.5万", "30万"]),
     "eligibility": ("employees", ["10", "20", "301", "50", "5"]),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calculators.forms import Dynamic, Field, Section, ToolForm, input_rows
 from calculators.html import (
@@ -565,3 +565,10 @@ def export_tables(response: dict[str, Any]) -> list[tuple[str, list[str], list[l
         ("再度の利用ができた時期", ["事業", "開始", "終了", "基準日に"], second),
         ("注記", ["内容"], [[note] for note in response["notes"]]),
     ]
+
+
+if TYPE_CHECKING:  # mypy checks this module against what a tool page's view provides
+    import calculators.downturn as _self
+    from calculators.views import ToolView
+
+    _view: ToolView = _self

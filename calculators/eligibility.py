@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calculators.forms import TRI_OPTIONS, YEN_HELP, Field, Section, ToolForm, input_rows
 from calculators.html import (
@@ -662,3 +662,10 @@ def export_tables(response: dict[str, Any]) -> list[tuple[str, list[str], list[l
             )
         )
     return tables
+
+
+if TYPE_CHECKING:  # mypy checks this module against what a tool page's view provides
+    import calculators.eligibility as _self
+    from calculators.views import ToolView
+
+    _view: ToolView = _self

@@ -22,12 +22,12 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
 from fractions import Fraction
-from importlib import import_module
 from typing import Any
 
 from calculators.cells import Computed, ComputedText
 from calculators.forms import TRI_OPTIONS, ToolForm, flatten, form_for, unflatten
 from calculators.html import japanese_partial_date, reference_title
+from calculators.views import ExportTable, view
 from kaizen_core.errors import InputError
 from kaizen_core.numbers import parse_count, parse_rate, parse_yen, shorten
 from kaizen_core.spreadsheet import FORMULA_START, decode_csv, neutralise
@@ -45,13 +45,11 @@ PERCENT_FORMAT = "0.00%"
 YES_NO = {"true": "はい", "false": "いいえ"}
 _PERCENT_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?%")
 
-Table = tuple[str, Sequence[str], Sequence[Sequence[Any]]]
+Table = ExportTable
 
 
 def _tables(tool: str, response: dict[str, Any]) -> list[Table]:
-    module = import_module(f"calculators.{tool}")
-    tables: list[Table] = module.export_tables(response)
-    return tables
+    return list(view(tool).export_tables(response))
 
 
 def _input_lines(tool: str, request: dict[str, Any]) -> list[list[Any]]:

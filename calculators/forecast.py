@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calculators.cells import Computed, ComputedText
 from calculators.forms import MONTH_KEY, YEN_HELP, Dynamic, Field, Section, ToolForm, input_rows
@@ -1450,3 +1450,10 @@ def export_tables(response: dict[str, Any]) -> list[tuple[str, list[str], list[l
         )
     )
     return tables
+
+
+if TYPE_CHECKING:  # mypy checks this module against what a tool page's view provides
+    import calculators.forecast as _self
+    from calculators.views import ToolView
+
+    _view: ToolView = _self

@@ -1,4 +1,4 @@
-"""Form specifications of the four tool pages.
+"""Form specifications of the tool pages (the tools of kaizen_core.registry that have a page).
 
 A field's ``name`` is its path in the tool's JSON request (``fees.plan``, ``loans[0].balance``),
 so the browser builds the request from the form without knowing the rules, kaizen_core's errors
@@ -13,14 +13,12 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import import_module
-from pathlib import Path
 from typing import Any
 
+from calculators.views import example_path, view
 from kaizen_core.errors import InputError
 from kaizen_core.numbers import format_percent, format_yen, parse_count, parse_month, parse_rate, parse_yen
 
-EXAMPLES = Path(__file__).parent / "examples"
 TRI_OPTIONS = (("true", "はい"), ("false", "いいえ"), ("", "わからない"))
 
 # In a Dynamic pattern, a month key and a list index. describe() reads them loosely, so that a
@@ -137,7 +135,7 @@ class ToolForm:
         return name in self._described or any(rule.strict_regex.fullmatch(name) for rule in self.dynamic)
 
     def default_request(self) -> dict[str, Any]:
-        loaded: dict[str, Any] = json.loads((EXAMPLES / f"{self.tool}.json").read_text(encoding="utf-8"))
+        loaded: dict[str, Any] = json.loads(example_path(self.tool).read_text(encoding="utf-8"))
         return loaded
 
 
@@ -153,16 +151,10 @@ PARSERS = {
 }
 
 
-TOOLS = ("subsidy", "eligibility", "downturn", "forecast")
-
-
 def form_for(tool: str) -> ToolForm:
-    """The form of a tool, defined beside its renderer in ``calculators/<tool>.py``."""
-    if tool not in TOOLS:
-        raise KeyError(tool)
-    module = import_module(f"calculators.{tool}")
-    form: ToolForm = module.FORM
-    return form
+    """The form of a tool with a page, defined in its view module (calculators.views); KeyError
+    for a name that is no such tool."""
+    return view(tool).FORM
 
 
 def flatten(request: Any, prefix: str = "") -> dict[str, Any]:

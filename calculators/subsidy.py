@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calculators.forms import YEN_HELP, Field, Section, ToolForm, input_rows
 from calculators.html import (
@@ -323,3 +323,10 @@ def export_tables(response: dict[str, Any]) -> list[tuple[str, list[str], list[l
         ),
         ("注意", ["内容"], [[w["message"]] for w in response["warnings"]]),
     ]
+
+
+if TYPE_CHECKING:  # mypy checks this module against what a tool page's view provides
+    import calculators.subsidy as _self
+    from calculators.views import ToolView
+
+    _view: ToolView = _self

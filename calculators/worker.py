@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from importlib import import_module
 from typing import Any
 
 from calculators import forms
 from calculators.html import response_digest
+from calculators.views import view as tool_view
 from kaizen_core.api import EXIT_INTERNAL, answer, dumps, internal_error, loads, run
 from kaizen_core.errors import InputError
 
@@ -38,7 +38,7 @@ def _answer(tool: str, request_json: str, shown_digest: str) -> dict[str, Any]:
         parsed = {}
     reply: dict[str, Any] = {"status": code, "parsed": parsed, "summary": ""}
     if code == 0:
-        view = import_module(f"calculators.{tool}")
+        view = tool_view(tool)
         reply["summary"] = view.summary(document)
         html = view.render(document, request)
         reply["digest"] = response_digest(text, html)

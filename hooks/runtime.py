@@ -23,7 +23,8 @@ from typing import Any
 
 from mkdocs.structure.files import File
 
-from calculators.forms import TOOLS, form_for
+from calculators.forms import form_for
+from kaizen_core import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 NODE = ROOT / "node_modules"
@@ -125,10 +126,10 @@ def compiled_python(files: dict[str, bytes]) -> dict[str, Any]:
         {
             "sources": {path: data.decode("utf-8") for path, data in files.items()},
             "pyscript": True,
-            "imports": ["calculators.worker", *(f"calculators.{tool}" for tool in TOOLS)],
+            "imports": ["calculators.worker", *(entry.view for entry in registry.page_tools())],
             "calls": [
                 ["calculators.worker", "compute", [tool, json.dumps(form_for(tool).default_request())]]
-                for tool in TOOLS
+                for tool in registry.page_names()
             ],
         },
         sort_keys=True,

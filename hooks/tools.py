@@ -4,13 +4,13 @@ example's result, computed by kaizen_core in CPython with the very code the brow
 from __future__ import annotations
 
 import json
-from importlib import import_module
 from pathlib import Path
 
 import jinja2
 
 from calculators.forms import TRI_OPTIONS, flatten, form_for, show_if_data, shows
 from calculators.html import response_digest
+from calculators.views import view as tool_view
 from kaizen_core.api import run_json
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "calculators" / "templates"
@@ -38,7 +38,7 @@ def render_tool(tool: str, as_of: str | None = None) -> str:
     if code != 0:
         raise ValueError(f"the default example of {tool} is invalid: {response_text}")
     response = json.loads(response_text)
-    view = import_module(f"calculators.{tool}")
+    view = tool_view(tool)
     result_html = view.render(response, request)
     html = _env.get_template("tool.html").render(
         form=form,

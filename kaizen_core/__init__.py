@@ -1,7 +1,8 @@
 """kaizen_core: the rules of 早期経営改善計画策定支援 (Vアップ) and 経営改善計画策定支援 (405事業).
 
 Pure standard-library Python, so the very same package runs in CPython (CLI, tests, site build)
-and in the visitor's browser through Pyodide. Each tool (:data:`ENGINES`) takes a JSON-like request and
+and in the visitor's browser through Pyodide. Each tool (:data:`ENGINES`, listed once in
+:mod:`kaizen_core.registry`) takes a JSON-like request and
 returns a JSON-like response; see :mod:`kaizen_core.api`.
 """
 
@@ -14,11 +15,15 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 __all__ = ["ENGINES", "TOOLS", "__version__", "run", "run_json"]
 
-# The tools that have a page on the site (the site build and the browser tests follow this list).
-TOOLS = ("subsidy", "eligibility", "downturn", "forecast")
-# Everything run() and the CLI answer: the page tools plus 財務の健康診断 (benchmark) and
-# 数値計画チェック (plan), whose pages come later. Kept equal to kaizen_core.api.ENTRY_POINTS.
-ENGINES = (*TOOLS, "benchmark", "plan")
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    """``TOOLS`` (the tools with a page on the site) and ``ENGINES`` (every tool run() and the CLI
+    answer), both read from the registry (:mod:`kaizen_core.registry`) on first use, in order."""
+    if name in ("TOOLS", "ENGINES"):
+        from kaizen_core import registry
+
+        return registry.page_names() if name == "TOOLS" else registry.names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def run(tool: str, request: Any) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The JSON interface shared by the CLI, the browser pages, the batch sheets and the tests.
 
-Tool modules are imported on first use, so importing the package stays cheap in Pyodide.
+The tools are those of :mod:`kaizen_core.registry`; their modules are imported on first use, so importing the package stays cheap in Pyodide.
 
 Every request is bounded before it is walked: its JSON text (:data:`MAX_REQUEST_CHARS`), its
 nesting (:data:`MAX_DEPTH`, counted without recursion before ``json.loads`` runs), the length of
@@ -15,21 +15,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from importlib import import_module
 from typing import Any
 
+from kaizen_core import registry
 from kaizen_core.errors import FieldError, InputError
 from kaizen_core.numbers import MAX_NUMBER_CHARS, shorten
 
-ENTRY_POINTS = {
-    "subsidy": ("kaizen_core.subsidy", "calculate"),
-    "eligibility": ("kaizen_core.eligibility", "check"),
-    "downturn": ("kaizen_core.downturn", "judge"),
-    "forecast": ("kaizen_core.forecast", "project"),
-    # Calculation engines without a tool page yet (kaizen_core.TOOLS lists the page tools only).
-    "benchmark": ("kaizen_core.benchmark", "diagnose"),
-    "plan": ("kaizen_core.plan", "check"),
-}
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
 MAX_REQUEST_CHARS = 2**18  # 262,144 characters of JSON: the largest 資金繰り表 is under 30,000
@@ -45,14 +36,14 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _entry_point(tool: str) -> Callable[[Any], dict[str, Any]]:
-    if tool not in ENTRY_POINTS:
+    try:
+        entry = registry.tool(tool)
+    except KeyError:
         raise InputError.single(
             "tool",
-            f"ツール：「{shorten(str(tool))}」はありません（{'／'.join(ENTRY_POINTS)} のどれかです）。",
-        )
-    module_name, function_name = ENTRY_POINTS[tool]
-    function: Callable[[Any], dict[str, Any]] = getattr(import_module(module_name), function_name)
-    return function
+            f"ツール：「{shorten(str(tool))}」はありません（{'／'.join(registry.names())} のどれかです）。",
+        ) from None
+    return entry.function()
 
 
 def _path(path: str, key: str | int) -> str:

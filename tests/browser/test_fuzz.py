@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 
+from kaizen_core import registry
 from tests.browser.conftest import computed_count, wait_ready, wait_recomputed
 
-TOOLS = ("subsidy", "eligibility", "downturn", "forecast")
+TOOLS = registry.page_names()
 SEED = int(os.environ.get("KAIZEN_FUZZ_SEED", "20261203"))
 STRINGS_PER_TOOL = 200
 FIELDS_PER_ROUND = 10

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+from kaizen_core import registry
 from tests.browser.conftest import computed_count, wait_ready, wait_recomputed
 
-TOOLS = ("subsidy", "eligibility", "downturn", "forecast")
+TOOLS = registry.page_names()
 STORAGE = "kaizen-navi:v1:"
 XSS_KEY = "<img src=x onerror=alert(1)>"
 # Set by any of the payloads below if it ever ran.

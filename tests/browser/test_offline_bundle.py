@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from calculators.forms import TOOLS
+from kaizen_core import registry
 from tests.browser.conftest import wait_ready
 from tests.site_build import SITE_AS_OF, free_port, script_module
 
@@ -51,7 +51,7 @@ def unpacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_bundle_holds_the_site_and_the_launcher(unpacked: Path) -> None:
     for name in ("serve.py", "起動.bat", "起動.command", README, "site/index.html"):
         assert (unpacked / name).is_file(), name
-    for tool in TOOLS:
+    for tool in registry.page_names():
         assert (unpacked / "site" / "tools" / f"{tool}.html").is_file(), tool  # no directory URLs
     # the readme's Linux instruction is the one the launcher fixture below follows
     assert "このフォルダで  python3 serve.py" in (unpacked / README).read_text(encoding="utf-8")
@@ -97,7 +97,7 @@ def test_the_home_page_is_served_from_the_unzipped_site(page: Any, launcher: str
     assert "経営改善計画策定支援ナビ" in page.title()
 
 
-@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("tool", registry.page_names())
 def test_every_tool_reaches_a_live_result_from_the_bundle(page: Any, launcher: str, tool: str) -> None:
     failed: list[str] = []
     page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from calculators.forms import TOOLS
+from kaizen_core import registry
 from tests.browser.conftest import wait_ready
 from tests.site_build import build_site, free_port, serve
 
@@ -110,7 +110,7 @@ def test_outside_the_project_path_nothing_is_served(page: Any, project_url: str)
     assert response.status == 404
 
 
-@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("tool", registry.page_names())
 def test_every_tool_reaches_a_live_result_under_the_project_path(
     page: Any, project_url: str, failed: Failed, tool: str
 ) -> None:

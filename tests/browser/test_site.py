@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from kaizen_core import registry
 from tests.browser.conftest import wait_ready
 
 SEARCHES = [
@@ -105,7 +106,7 @@ def test_axe_finds_no_serious_problem_on_content_pages(page: Any, base_url: str,
     assert axe_violations(page) == []
 
 
-@pytest.mark.parametrize("tool", ["subsidy", "eligibility", "downturn", "forecast", "batch"])
+@pytest.mark.parametrize("tool", [*registry.page_names(), "batch"])
 def test_axe_finds_no_serious_problem_on_tool_pages(
     page: Any, base_url: str, built_site: Path, tool: str
 ) -> None:

@@ -19,16 +19,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from kaizen_core import registry
 from tests.browser.conftest import computed_count, wait_ready, wait_recomputed
 from tests.conftest import load_cases
 from tests.site_build import SITE_AS_OF, launcher_module
 
 ROOT = Path(__file__).resolve().parents[2]
-TOOLS = ("subsidy", "eligibility", "downturn", "forecast")
+TOOLS = registry.page_names()
 
 
 def built_tools() -> list[str]:
-    return [tool for tool in TOOLS if (ROOT / "calculators" / f"{tool}.py").exists()]
+    return list(TOOLS)
 
 
 def share_fragment(request: dict[str, Any]) -> str:

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
+from kaizen_core import registry
 from tests.browser.conftest import computed_count, wait_ready, wait_recomputed
 
-TOOLS = ("subsidy", "eligibility", "downturn", "forecast")
+TOOLS = registry.page_names()
 
 
 @pytest.mark.parametrize("tool", TOOLS)

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calculators import forms, worker
+from kaizen_core import registry
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -97,7 +98,7 @@ def _paths(tool: str) -> list[str]:
     return list(dict.fromkeys([*names, *extra.get(tool, []), "unknown_key", "fees", "sales"]))
 
 
-PATHS = {tool: _paths(tool) for tool in forms.TOOLS}
+PATHS = {tool: _paths(tool) for tool in registry.page_names()}
 
 
 @st.composite
@@ -141,7 +142,7 @@ def _one_path_per_kind(tool: str) -> list[str]:
     return list(chosen.values())
 
 
-@pytest.mark.parametrize("tool", forms.TOOLS)
+@pytest.mark.parametrize("tool", registry.page_names())
 def test_every_hostile_text_in_every_kind_of_field(tool: str) -> None:
     """Deterministic: each listed hostile text alone in one field of each kind (and unknown keys)."""
     base = forms.flatten(forms.form_for(tool).default_request())
@@ -156,7 +157,7 @@ def test_every_hostile_text_in_every_kind_of_field(tool: str) -> None:
     assert outcomes == {0, 2}  # some hostile texts are fine in some fields (a label, a blank)
 
 
-@pytest.mark.parametrize("tool", forms.TOOLS)
+@pytest.mark.parametrize("tool", registry.page_names())
 @settings(
     max_examples=200,
     derandomize=True,

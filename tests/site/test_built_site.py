@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from calculators.forms import TOOLS
+from kaizen_core import registry
 from kaizen_core.directory import councils, kinki_councils, tel_href
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -298,7 +298,7 @@ def test_tool_pages_start_pyodide_from_the_builds_memory_snapshot(built_site: Pa
     assert memory[:4] == b"\x00snp"  # Pyodide's mark for its memory snapshots
     assert b"tomllib._parser" in memory and b"html.entities" in memory  # imported before the snapshot
     assert hashlib.sha256(snapshot).hexdigest()[:12] in manifest["snapshot"]
-    for tool in TOOLS:
+    for tool in registry.page_names():
         assert interpreter_of(built_site, tool) == "../../runtime/pyodide/kaizen-boot.mjs", tool
     # pandas (extension modules) is not checked in a restored Python: the batch page starts plainly
     assert interpreter_of(built_site, "batch") == "../../runtime/pyodide/pyodide.mjs"

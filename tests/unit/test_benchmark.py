@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 
 import kaizen_core
-from kaizen_core import run
-from kaizen_core.api import ENTRY_POINTS
+from kaizen_core import registry, run
 from kaizen_core.errors import InputError
 from kaizen_core.figures import decimal_text, json_number, percent_text, yen_text
 
@@ -208,14 +207,12 @@ def test_the_response_explains_and_cites_the_indicator_sources() -> None:
     assert "営業利益率（営業利益 ÷ 売上高）：2025年3月期 5.0%。" in response["explanation"]
 
 
-def test_registered_for_run_and_cli_but_not_as_a_page_tool() -> None:
-    assert kaizen_core.TOOLS == ("subsidy", "eligibility", "downturn", "forecast")
-    assert set(kaizen_core.ENGINES) == set(ENTRY_POINTS)
-    assert {"benchmark", "plan"} <= set(ENTRY_POINTS)
-    from calculators.forms import TOOLS as PAGE_TOOLS
-
-    assert "benchmark" not in PAGE_TOOLS
-    assert "plan" not in PAGE_TOOLS
+def test_registered_for_run_and_cli() -> None:
+    assert registry.names() == kaizen_core.ENGINES
+    assert {"benchmark", "plan"} <= set(kaizen_core.ENGINES)
+    assert registry.tool("benchmark").entry == "kaizen_core.benchmark:diagnose"
+    assert registry.tool("benchmark").title == "財務の健康診断"
+    assert registry.tool("plan").entry == "kaizen_core.plan:check"
 
 
 def test_cli_reads_standard_input() -> None:

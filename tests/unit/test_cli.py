@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from kaizen_core import registry
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -55,7 +57,7 @@ def test_request_from_standard_input_with_bom() -> None:
     assert json.loads(result.stdout)["meets"] is True
 
 
-@pytest.mark.parametrize("tool", ["subsidy", "eligibility", "downturn", "forecast"])
+@pytest.mark.parametrize("tool", registry.names())
 def test_invalid_input_exits_2_with_japanese_errors(tool: str) -> None:
     result = cli(tool, stdin='{"as_of": "昨日"}')
     assert result.returncode == 2

@@ -19,7 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from calculators import forecast
 from calculators.cells import Computed, ComputedText
 from calculators.export import YEN_FORMAT, csv_bytes, request_from_file, xlsx_bytes
-from calculators.forms import TOOLS, flatten, form_for
+from calculators.forms import flatten, form_for
+from kaizen_core import registry
 from kaizen_core.api import run
 
 TOKEN = re.compile(r'\s*(?:(\d+)|([A-Z]+\d+)|(SUM|IF)\(|("[^"]*")|([-+<(),:]))')
@@ -198,7 +199,7 @@ def test_downturn_rates_are_numbers_with_a_percent_format() -> None:
     assert sheet["C2"].number_format == YEN_FORMAT
 
 
-@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("tool", registry.page_names())
 def test_every_sheet_is_set_up_for_a4_landscape_one_page_wide(tool: str) -> None:
     workbook = _workbook(tool)[0]
     assert workbook.sheetnames[0] == "入力"
@@ -258,7 +259,7 @@ def test_the_csv_has_the_names_and_the_codes_side_by_side() -> None:
     assert any(row and re.fullmatch(r"基準日：\d{4}年\d{1,2}月\d{1,2}日", row[0]) for row in rows)
 
 
-@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("tool", registry.page_names())
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_every_tools_file_loads_back_into_the_same_request(tool: str, kind: str) -> None:
     request = form_for(tool).default_request()

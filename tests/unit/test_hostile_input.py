@@ -25,7 +25,7 @@ from calculators import forecast as forecast_view
 from calculators import forms, worker
 from calculators.export import csv_bytes, request_from_file, xlsx_bytes
 from calculators.html import response_digest
-from kaizen_core import run
+from kaizen_core import registry, run
 from kaizen_core.api import MAX_DEPTH, MAX_REQUEST_CHARS, answer
 from kaizen_core.errors import InputError
 from kaizen_core.numbers import (
@@ -76,7 +76,7 @@ def _with(tool: str, path: str, value: Any) -> dict[str, Any]:
 
 def _numeric_fields() -> list[tuple[str, str]]:
     found = []
-    for tool in forms.TOOLS:
+    for tool in registry.page_names():
         form = forms.form_for(tool)
         names = dict.fromkeys([*_default(tool), *(f.name for f in form.fields())])
         for name in names:
@@ -91,7 +91,7 @@ NUMERIC_FIELDS = _numeric_fields()
 
 def test_every_tool_has_numeric_fields_to_attack() -> None:
     tools = {tool for tool, _ in NUMERIC_FIELDS}
-    assert tools == set(forms.TOOLS)
+    assert tools == set(registry.page_names())
     assert ("forecast", "loans[0].balance") in NUMERIC_FIELDS
     assert ("downturn", "margins[0].current.months") in NUMERIC_FIELDS
     assert ("eligibility", "employees") in NUMERIC_FIELDS
@@ -348,7 +348,7 @@ def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
 
 def test_the_deepest_real_request_is_well_within_the_bound() -> None:
     deepest = 0
-    for tool in forms.TOOLS:
+    for tool in registry.page_names():
         text = json.dumps(forms.form_for(tool).default_request())
         depth = level = 0
         for char in re.sub(r'"(?:[^"\\]|\\.)*"', "", text):
