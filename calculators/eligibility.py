@@ -124,10 +124,20 @@ def _all_but(options: dict[str, str], *excluded: str) -> str:
 _THRESHOLD = _threshold_text()
 # The 2022 special second use of Vアップ matters only to a business that used a programme before.
 PRIOR_USE_SHOW_IF = {"vup_downturn_reuse": "prior_use.vup=true||prior_use.405=true"}
-PRIOR_USE_HELP = {
-    "vup_downturn_reuse": "2022年度（2022年4月〜2023年3月）の申請に限り、業況が悪化した過去の利用者は"
-    "1回だけ再度利用できました。その特例をすでに使ったかどうかです。"
-}
+
+
+def _special_use_help() -> str:
+    """The once-only special second use of Vアップ, in the words of its dated parameters."""
+    rules = RuleSet(today())
+    window = rules.value("downturn.second_use.vup")
+    times = rules.value("downturn.second_use.vup_max_uses")
+    return (
+        f"{format_date(window['start'])}〜{format_date(window['end'])}の申請に限り、業況が悪化した過去の利用者は"
+        f"{times}回だけ再度利用できました。その特例をすでに使ったかどうかです。"
+    )
+
+
+PRIOR_USE_HELP = {"vup_downturn_reuse": _special_use_help()}
 _NOT_MEDICAL = _all_but(ENTITY_TYPES, "medical_corporation")
 _PREFECTURES = tuple(
     (council.prefecture_code, council.prefecture) for council in councils() if council.kind == "prefectural"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from calculators import ics
 from calculators.forms import YEN_HELP, Field, Section, ToolForm, input_rows
 from calculators.html import (
     esc,
@@ -18,6 +20,8 @@ from calculators.html import (
     warnings,
     yen,
 )
+from kaizen_core.numbers import Month, format_date, format_yen
+from kaizen_core.subsidy import SCHEDULE_LABELS
 
 FORM = ToolForm(
     tool="subsidy",
@@ -134,6 +138,49 @@ FORM = ToolForm(
             ),
             help="見積書の金額を入れてください。補助の対象にならない費用は入れなくてかまいません。",
         ),
+        Section(
+            "日付と支払いの月（任意：期限と資金繰り表のため）",
+            (
+                Field(
+                    "schedule.accepted",
+                    SCHEDULE_LABELS["accepted"],
+                    "date",
+                    help="協議会の受付日です。ここから利用申請の有効期限を数えます。",
+                    placeholder="例：2026-04-10",
+                ),
+                Field(
+                    "schedule.plan_date",
+                    SCHEDULE_LABELS["plan_date"],
+                    "date",
+                    help="ここから伴走支援（モニタリング）の期間を数えます。",
+                    placeholder="例：2026-07-31",
+                ),
+                Field(
+                    "schedule.settlement_month",
+                    SCHEDULE_LABELS["settlement_month"],
+                    "count",
+                    show_if="programme=vup",
+                    help="3月決算なら3。決算期の伴走支援の期限を計算します（決算日は月末とします）。",
+                    placeholder="例：3",
+                    unit="月",
+                ),
+                Field(
+                    "schedule.plan_payment",
+                    SCHEDULE_LABELS["plan_payment"],
+                    "month",
+                    help="自己負担を払い、協議会に支払申請をする月。空欄なら計画の策定日の月です。",
+                    placeholder="例：2026-07",
+                ),
+                Field(
+                    "schedule.first_monitoring",
+                    SCHEDULE_LABELS["first_monitoring"],
+                    "month",
+                    help="留保された補助の残りが支払われる月です。Vアップで期中の伴走支援がなければ、空欄でも決算期の月を使います。",
+                    placeholder="例：2027-03",
+                ),
+            ),
+            help="入れると、結果に「期限」と、資金繰り表を開くリンクが出ます。",
+        ),
     ),
 )
 
@@ -219,6 +266,161 @@ def fee_guide_section(response: dict[str, Any], request: dict[str, Any]) -> str:
     )
 
 
+WEEKDAYS = "月火水木金土日"
+FORECAST_PAGE = "../forecast/"
+FORECAST_MONTHS = (6, 36)  # the 資金繰り表's shortest and longest table
+
+
+def _day(text: str) -> str:
+    """``2027-04-10`` → 2027年4月10日（土）."""
+    day = date.fromisoformat(text)
+    return f"{format_date(day)}（{WEEKDAYS[day.weekday()]}）"
+
+
+def deadlines_section(response: dict[str, Any]) -> str:
+    """期限: each deadline with its day (or what to enter), the rule behind it, and the steps for
+    which the sources give no deadline; a calendar file of the days found."""
+    due = response.get("deadlines")
+    if not due:
+        return ""
+    rows = [
+        [
+            esc(item["label"]),
+            esc(_day(item["date"])) if item["date"] else esc(item["needs"]),
+            esc(item["rule"]),
+        ]
+        for item in due["items"]
+    ]
+    body = table("期限", ["手続き", "期限（この日まで）", "決まり"], rows) if rows else ""
+    missing = "".join(f"<li>{esc(line)}</li>" for line in due["not_given"])
+    dated = any(item["date"] for item in due["items"])
+    button = (
+        '<p class="kz-js-only kz-no-print"><button type="button" class="md-button" data-kz-file="ics" '
+        'data-kz-type="text/calendar;charset=utf-8">期限をカレンダーに入れる（ics）</button></p>'
+        if dated
+        else ""
+    )
+    return (
+        '<section class="kz-deadlines" aria-labelledby="kz-deadlines-heading">'
+        '<h3 id="kz-deadlines-heading">期限</h3>'
+        f"{body}"
+        + (f"<p>公表資料に期限が書かれていないもの：</p><ul>{missing}</ul>" if missing else "")
+        + '<p class="kz-note">日数は民法の数え方（受付日などの当日は数えず、応当日の前日まで）で数えた目安です。'
+        "実際の期限は協議会に確認してください。</p>"
+        f"{button}</section>"
+    )
+
+
+def ics_bytes(request: dict[str, Any], response: dict[str, Any], now: datetime | None = None) -> bytes:
+    """The deadlines with a day as all-day calendar events (RFC 5545)."""
+    given = request.get("schedule")
+    schedule: dict[str, Any] = given if isinstance(given, dict) else {}
+    case = "|".join(str(schedule.get(key, "")) for key in ("accepted", "plan_date"))
+    programme = response["programme_label"]
+    events = [
+        ics.Event(
+            day=date.fromisoformat(item["date"]),
+            summary=f"{item['label']}：{programme}",
+            description=f"{item['rule']}。補助金額シミュレーター（経営改善計画策定支援ナビ）で計算した目安です。"
+            "実際の期限は中小企業活性化協議会に確認してください。",
+            key=f"{response['programme']}|{response['route']}|{item['id']}|{case}",
+        )
+        for item in response["deadlines"]["items"]
+        if item["date"]
+    ]
+    return ics.calendar(events, now or datetime.now(UTC), f"期限：{programme}")
+
+
+# Downloads besides CSV and xlsx: kind → (MIME type, the file's bytes from request and response).
+FILES = {"ics": ("text/calendar;charset=utf-8", ics_bytes)}
+
+
+# The 資金繰り表's memo of each payment step (その他の支出).
+HANDOFF_NAMES = {
+    "plan_self_pay": "計画策定支援の自己負担（認定支援機関へ）",
+    "monitoring_interim": "伴走支援（期中）の自己負担（認定支援機関へ）",
+    "monitoring_final": "伴走支援（決算期）の自己負担（認定支援機関へ）",
+    "monitoring": "伴走支援の自己負担（認定支援機関へ。期間中の合計）",
+}
+
+
+def forecast_request(response: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
+    """The 資金繰り表 request that holds the support's payments (the business's payments to the
+    adviser as その他の支出, the council's payments to the adviser as 0-yen memo lines under その他の
+    収入, since they never pass through the business), and the steps left out with the reason."""
+    dated = [p for p in response["payments"] if p["business_pays"] or p["council_pays"]]
+    missing = [p["label"] for p in dated if not p.get("month")]
+    months = sorted({p["month"] for p in dated if p.get("month")})
+    if not months:
+        return None, missing
+    start = Month(int(months[0][:4]), int(months[0][5:]))
+    last = Month(int(months[-1][:4]), int(months[-1][5:]))
+    count = min(max(last.index - start.index + 1, FORECAST_MONTHS[0]), FORECAST_MONTHS[1])
+    horizon = {str(start.add(offset)) for offset in range(count)}
+    payments: list[dict[str, str]] = []
+    memos: list[dict[str, str]] = []
+    for stage in dated:
+        month = stage.get("month")
+        if not month:
+            continue
+        if month not in horizon:
+            missing.append(stage["label"])
+            continue
+        if stage["business_pays"]:
+            payments.append(
+                {
+                    "label": HANDOFF_NAMES.get(stage["stage"], stage["label"]),
+                    "month": month,
+                    "amount": str(stage["business_pays"]),
+                }
+            )
+        if stage["council_pays"]:
+            memos.append(
+                {
+                    "label": f"（参考・入金なし）協議会が認定支援機関へ払う補助{format_yen(stage['council_pays'])}",
+                    "month": month,
+                    "amount": "0",
+                }
+            )
+    request: dict[str, Any] = {
+        "start": str(start),
+        "months": count,
+        "opening_balance": "0",
+        "sales": {"base": "0"},
+        "other_payments": payments,
+    }
+    if memos:
+        request["other_income"] = memos
+    return request, missing
+
+
+def forecast_section(response: dict[str, Any]) -> str:
+    """One link that opens the 資金繰り表 with the support's payments (a share link: it works
+    offline and can be passed on)."""
+    request, missing = forecast_request(response)
+    left_out = "".join(f"<li>{esc(label)}</li>" for label in missing)
+    if request is None:
+        body = (
+            "<p>支払いの月がわからないため、資金繰り表には入れられません。上の「日付と支払いの月」に、"
+            "計画の策定日か支払いの月を入れてください。</p>"
+        )
+    else:
+        link = FORECAST_PAGE + _share_link(request)
+        body = (
+            "<p>自己負担の支払いを、その月の「その他の支出」として資金繰り表に入れます。協議会の補助は認定支援機関に"
+            "直接支払われ、事業者の口座は通らないため、金額0円の「その他の収入」のメモとして同じ月に入れます。"
+            "開いた表に、売上や経費、月初の残高を入れてください。</p>"
+            f'<p class="kz-no-print"><a class="md-button" data-kz-handoff="forecast" href="{esc(link)}">'
+            "支払いを資金繰り表に入れて開く</a></p>"
+        )
+    if left_out:
+        body += f"<p>月がわからない、または表の期間（最長{FORECAST_MONTHS[1]}か月）に入らないため、入れなかった支払い：</p><ul>{left_out}</ul>"
+    return (
+        '<section class="kz-handoff" aria-labelledby="kz-handoff-heading">'
+        f'<h3 id="kz-handoff-heading">資金繰り表に入れる</h3>{body}</section>'
+    )
+
+
 def render(response: dict[str, Any], request: dict[str, Any]) -> str:
     tier = response["size_tier"]
     figures = [
@@ -265,6 +467,8 @@ def render(response: dict[str, Any], request: dict[str, Any]) -> str:
         + tier_note
         + breakdown
         + _timeline(response["payments"])
+        + deadlines_section(response)
+        + forecast_section(response)
         + fee_guide_section(response, request)
         + explanation(response)
         + inputs_summary(input_rows("subsidy", request))

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from kaizen_core import deadlines
 from kaizen_core.errors import ErrorCollector
-from kaizen_core.numbers import format_date, format_man, format_rate, format_yen
+from kaizen_core.numbers import Month, format_date, format_man, format_rate, format_yen
 from kaizen_core.params import RuleSet
 from kaizen_core.request import Reader
 
@@ -217,7 +218,7 @@ def _size_tier(rules: RuleSet, sales: int, borrowings: int) -> dict[str, Any]:
 def _read(request: Any) -> tuple[dict[str, Any], ErrorCollector]:
     errors = ErrorCollector()
     reader = Reader(request, errors)
-    reader.check_keys({"programme", "route", "as_of", "fees", "company"})
+    reader.check_keys({"programme", "route", "as_of", "fees", "company", "schedule"})
     programme = reader.choice("programme", "事業", PROGRAMMES, required=True, aliases=PROGRAMME_ALIASES)
     route = reader.choice("route", "支援の形", ROUTES, default="expert", aliases=ROUTE_ALIASES)
     if programme in ("405", "405-gl") and route == "bank":
@@ -254,7 +255,39 @@ def _read(request: Any) -> tuple[dict[str, Any], ErrorCollector]:
         "as_of": as_of,
         "fees": fees,
         "company": company,
+        "schedule": _read_schedule(reader),
     }, errors
+
+
+SCHEDULE_LABELS = {
+    "accepted": "受付日（利用申請が受理された日）",
+    "plan_date": "計画の策定日（計画を金融機関に提出した日）",
+    "settlement_month": "決算月",
+    "plan_payment": "計画策定支援の支払いの月",
+    "first_monitoring": "初回の伴走支援の支払いの月",
+}
+
+
+def _read_schedule(reader: Reader) -> deadlines.Dates:
+    """The optional dates behind the 期限 and the months of the payments."""
+    child = reader.child("schedule", "日付と支払いの月")
+    if child is None:
+        return deadlines.Dates()
+    child.check_keys(set(SCHEDULE_LABELS))
+    settlement = child.count("settlement_month", SCHEDULE_LABELS["settlement_month"])
+    if settlement is not None and not 1 <= settlement <= 12:
+        child.errors.add(
+            child.field("settlement_month"),
+            f"決算月：1〜12の数で入力してください（3月決算なら3）。「{settlement}」は月になりません。",
+        )
+        settlement = None
+    return deadlines.Dates(
+        accepted=child.calendar_date("accepted", SCHEDULE_LABELS["accepted"]),
+        plan_date=child.calendar_date("plan_date", SCHEDULE_LABELS["plan_date"]),
+        settlement_month=settlement,
+        plan_payment=child.month("plan_payment", SCHEDULE_LABELS["plan_payment"]),
+        first_monitoring=child.month("first_monitoring", SCHEDULE_LABELS["first_monitoring"]),
+    )
 
 
 def _check_route_period(rules: RuleSet, errors: ErrorCollector) -> None:
@@ -604,7 +637,7 @@ def _stage_text(figures: Figures, stage: Stage, rules: RuleSet) -> tuple[str, st
         )
     if programme == "vup":
         return (
-            "金融機関による伴走支援（3年間）",
+            f"金融機関による伴走支援（{rules.value('vup.bank.monitoring_years')}年間）",
             "民間金融機関による支援では伴走支援の費用は補助されません。",
         )
     years = rules.value("p405.monitoring_years")
@@ -615,10 +648,13 @@ def _stage_text(figures: Figures, stage: Stage, rules: RuleSet) -> tuple[str, st
     )
 
 
-def _payments(figures: Figures, plan: Schedule, rules: RuleSet) -> list[dict[str, Any]]:
+def _payments(
+    figures: Figures, plan: Schedule, rules: RuleSet, months: dict[str, Month | None]
+) -> list[dict[str, Any]]:
     payments = []
     for stage in plan.stages:
         label, note = _stage_text(figures, stage, rules)
+        month = months.get(stage.stage)
         payments.append(
             {
                 "stage": stage.stage,
@@ -629,6 +665,7 @@ def _payments(figures: Figures, plan: Schedule, rules: RuleSet) -> list[dict[str
                 "released_from_hold": stage.released_from_hold,
                 "held_after": stage.held_after,
                 "note": note,
+                "month": str(month) if month else None,
             }
         )
     return payments
@@ -646,6 +683,18 @@ def calculate(request: Any) -> dict[str, Any]:
         errors.raise_if_any()
     figures = compute(rules, programme, route, parsed["fees"], parsed["company"])
     plan = schedule(figures, rules)
+    given: deadlines.Dates = parsed["schedule"]
+    due = deadlines.compute(rules, programme, route, given)
+    months = deadlines.stage_months([stage.stage for stage in plan.stages], given, due)
+    warnings = _warnings(figures, rules)
+    if given.accepted and given.plan_date and given.plan_date < given.accepted:
+        warnings.append(
+            {
+                "code": "plan_before_acceptance",
+                "message": f"計画の策定日{format_date(given.plan_date)}が受付日{format_date(given.accepted)}より前です。"
+                "計画は利用申請が受理された後に作ります。日付を確かめてください。",
+            }
+        )
     tier = figures.tier
     response: dict[str, Any] = {
         "tool": "subsidy",
@@ -668,8 +717,9 @@ def calculate(request: Any) -> dict[str, Any]:
         },
         "group_cap": figures.group_cap,
         "fee_guide": fee_guide(rules, programme, route),
-        "payments": _payments(figures, plan, rules),
-        "warnings": _warnings(figures, rules),
+        "payments": _payments(figures, plan, rules, months),
+        "deadlines": due,
+        "warnings": warnings,
         "explanation": _explanation(figures, rules, plan),
     }
     return rules.cite(response)
