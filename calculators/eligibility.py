@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from calculators.council import council_card
 from calculators.forms import TRI_OPTIONS, YEN_HELP, Field, Section, ToolForm, input_rows
 from calculators.html import (
     DISCLAIMER,
-    as_of_text,
     council_contact,
     esc,
     explanation,
@@ -25,7 +25,7 @@ from calculators.html import (
     sources,
     verdict,
 )
-from kaizen_core.directory import councils, tel_href
+from kaizen_core.directory import councils, short_name
 from kaizen_core.eligibility import (
     BANK_KEYS,
     ENTITY_ALIASES,
@@ -101,8 +101,7 @@ def _vocabulary() -> str:
         if council.kind != "prefectural":
             continue
         code = council.prefecture_code
-        short = council.prefecture[:-1] if council.prefecture[-1] in "都府県" else council.prefecture
-        for key in (code, str(int(code)), council.prefecture, short):
+        for key in (code, str(int(code)), council.prefecture, short_name(council.prefecture)):
             prefectures[key] = code
     vocabulary = {
         "entity_type": lookup(ENTITY_TYPES, ENTITY_ALIASES),
@@ -380,42 +379,17 @@ def _ask_council(response: dict[str, Any]) -> str:
     )
 
 
-def _source_names(ids: list[str]) -> str:
-    references = default_store().references
-    names = []
-    for ref in ids:
-        reference = references.get(ref)
-        if reference is not None:
-            names.append(reference.short or f"{reference.publisher}「{reference.title}」")
-    return "、".join(names)
-
-
 def _council_card(council: dict[str, Any]) -> str:
-    phone = council["phone"]
-    tel = f'<a class="kz-tel" href="{esc(tel_href(phone))}">{esc(phone)}</a>'
-    if council.get("enquiry_phone"):
-        enquiry = council["enquiry_phone"]
-        tel += f'（問い合わせ先：<a class="kz-tel" href="{esc(tel_href(enquiry))}">{esc(enquiry)}</a>）'
-    postal = f"〒{council['postal_code']}" if council["postal_code"] else "〒未確認"
-    facts = [
-        ("電話", tel),
-        ("所在地", f"{esc(postal)} {esc(council['address'])}"),
-    ]
-    if council["url"]:
-        shown = council["url"].replace("https://", "").replace("http://", "").rstrip("/")
-        facts.append(("ウェブサイト", f'<a href="{esc(council["url"])}">{esc(shown)}</a>'))
-    facts.append(("設置機関", esc(council["host"])))
-    where = _source_names(council.get("sources", []))
-    facts.append(("情報の時点", esc(as_of_text(council["as_of"]) + (f"（出典：{where}）" if where else ""))))
-    rows = "".join(f"<div><dt>{label}</dt><dd>{value}</dd></div>" for label, value in facts)
-    note = f'<p class="kz-council__note">{esc(council["notes"])}</p>' if council.get("notes") else ""
+    """The council's card (calculators/council.py, the card of the council pages) with a link to it
+    on those pages."""
     region_page = "../../kyogikai/kinki/" if council.get("region") == "kinki" else "../../kyogikai/zenkoku/"
     anchor = f"#pref-{council['prefecture_code']}" if council.get("prefecture_code") else ""
-    return (
-        '<article class="kz-council" aria-labelledby="kz-council-name">'
-        f'<h4 class="kz-council__name" id="kz-council-name">{esc(council["name"])}</h4>'
-        f'<dl class="kz-council__facts">{rows}</dl>{note}'
-        f'<p><a href="{esc(region_page + anchor)}">協議会の一覧でこの協議会を見る</a></p></article>'
+    return council_card(
+        council,
+        default_store().references,
+        level=4,
+        heading_id="kz-council-name",
+        list_link=region_page + anchor,
     )
 
 

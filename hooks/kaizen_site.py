@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -40,8 +41,9 @@ from runtime import runtime_files  # noqa: E402
 from tables import label_tables  # noqa: E402
 from tools import batch_templates, render_batch, render_tool, script_json  # noqa: E402
 
-from calculators.html import as_of_text, japanese_partial_date  # noqa: E402
-from kaizen_core.directory import by_region, councils, tel_href  # noqa: E402
+from calculators.council import page_card  # noqa: E402
+from calculators.html import japanese_partial_date  # noqa: E402
+from kaizen_core.directory import by_region, councils  # noqa: E402
 from kaizen_core.params import ParameterStore, default_store, use_data_dir  # noqa: E402
 from kaizen_core.request import today  # noqa: E402
 
@@ -82,27 +84,20 @@ class Site:
         )
 
     # --- council rendering -------------------------------------------------------------------
-    def _council_context(self) -> dict[str, Any]:
-        def sources(council: Any) -> str:
-            parts = []
-            for ref in council.sources:
-                reference = self.store.references[ref]
-                parts.append(reference.short or f"{reference.publisher}「{reference.title}」")
-            return "出典：" + "、".join(parts)
-
-        return {"tel": tel_href, "sources": sources, "as_of_text": as_of_text}
+    def _card(self, council: Any, level: int) -> markupsafe.Markup:
+        """One council's card (calculators/council.py, the same card as the eligibility result's)."""
+        return markupsafe.Markup(page_card(council.as_dict(), self.store.references, level))
 
     def council_cards(self, region: str) -> str:
-        template = self.html_env.get_template("council_card.html")
         members = [c for c in councils() if c.region == region]
         if not members:
             raise ValueError(f"no councils in region {region!r}")
-        cards = "".join(template.render(c=c, level=2, **self._council_context()) for c in members)
+        cards = "".join(self._card(c, 2) for c in members)
         return f'<div class="kz-council-grid">{cards}</div>'
 
     def council_directory(self) -> str:
         template = self.html_env.get_template("council_directory.html")
-        return template.render(regions=by_region(), **self._council_context())
+        return template.render(regions=by_region(), card=self._card)
 
 
 SITE: Site | None = None

@@ -137,8 +137,11 @@ def councils() -> tuple[Council, ...]:
     return load_councils()
 
 
-def _short_name(prefecture: str) -> str:
-    """京都府 → 京都, 東京都 → 東京, 青森県 → 青森; 北海道 stays whole (道 is part of its name)."""
+def short_name(prefecture: str) -> str:
+    """京都府 → 京都, 東京都 → 東京, 青森県 → 青森; 北海道 stays whole (道 is part of its name).
+
+    The one place the short names are made: :func:`find_council` and the eligibility form's
+    vocabulary (calculators/eligibility.py) both accept them."""
     if prefecture != "北海道" and prefecture[-1:] in ("都", "府", "県"):
         return prefecture[:-1]
     return prefecture
@@ -163,7 +166,7 @@ def find_council(prefecture: str) -> Council | None:
         if council.id == lowered:
             return council
     for council in prefectural:
-        if query in (council.prefecture, _short_name(council.prefecture)):
+        if query in (council.prefecture, short_name(council.prefecture)):
             return council
     return None
 
