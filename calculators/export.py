@@ -227,6 +227,16 @@ def _write_sheet(workbook: Any, title: str, rows: list[list[Any]], *, inputs: bo
     return sheet
 
 
+def file_bytes(tool: str, kind: str, request: dict[str, Any], response: dict[str, Any]) -> bytes:
+    """A download that a view offers besides CSV and xlsx: its ``FILES`` maps a kind (the file's
+    extension) to (MIME type, maker of the bytes), e.g. the subsidy tool's calendar of deadlines."""
+    files = getattr(view(tool), "FILES", {})
+    if kind not in files:
+        raise InputError.single("", f"このツールでは「{shorten(str(kind))}」の形式では保存できません。")
+    data: bytes = files[kind][1](request, response)
+    return data
+
+
 def xlsx_bytes(tool: str, request: dict[str, Any], response: dict[str, Any]) -> bytes:
     from openpyxl import Workbook  # loaded on demand (in the browser: a vendored wheel)
 

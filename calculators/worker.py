@@ -115,6 +115,21 @@ async def export_xlsx(tool: str, request_json: str, wheels_json: str) -> Any:
     try:
         await load_wheels(wheels_json)
         request, response = _response(tool, request_json)
+def export_file(tool: str, kind: str, request_json: str) -> Any:
+    """The bytes of a view's own download (``FILES``, e.g. ics), or (a str) the JSON of
+    ``{"errors": [...]}`` in Japanese."""
+    from pyodide.ffi import to_js
+
+    from calculators import export
+
+    try:
+        request, response = _response(tool, request_json)
+        data = export.file_bytes(tool, kind, request, response)
+    except Exception as error:  # noqa: BLE001 - a message, never a traceback
+        return _export_error(error)
+    return to_js(data)
+
+
         data = export.xlsx_bytes(tool, request, response)
     except Exception as error:  # noqa: BLE001 - a message, never a traceback
         return _export_error(error)
@@ -188,4 +203,4 @@ def batch_file(kind: str) -> Any:
     return to_js(_last_batch[kind])
 
 
-__export__ = ["compute", "export_csv", "export_xlsx", "import_file", "load_wheels", "run_batch", "batch_file"]
+__export__ = ["compute", "export_csv", "export_xlsx", "export_file", "import_file", "load_wheels", "run_batch", "batch_file"]

@@ -9,6 +9,7 @@ interface KaizenWorkerApi {
   compute(tool: string, request: string, shownDigest: string): Promise<string>;
   export_csv(tool: string, request: string): Promise<Uint8Array | string>;
   export_xlsx(tool: string, request: string, wheels: string): Promise<Uint8Array | string>;
+  export_file(tool: string, kind: string, request: string): Promise<Uint8Array | string>;
   import_file(tool: string, filename: string, bytes: Uint8Array, wheels: string): Promise<string>;
   run_batch(filename: string, bytes: Uint8Array, wheels: string): Promise<string>;
   batch_file(kind: string): Promise<Uint8Array>;

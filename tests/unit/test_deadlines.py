@@ -236,3 +236,30 @@ def test_without_months_the_handoff_says_what_to_enter() -> None:
     html = subsidy.render(response, request)
     assert "../forecast/#q=" not in html
     assert "支払いの月がわからないため" in html
+
+
+def test_the_worker_glue_makes_the_view_s_own_file_and_names_a_missing_kind() -> None:
+    from calculators import export
+    from kaizen_core.errors import InputError
+
+    response = example_response()
+    data = export.file_bytes("subsidy", "ics", EXAMPLE, response)
+    assert data.startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    assert subsidy.FILES["ics"][0] == "text/calendar;charset=utf-8"
+    for tool, kind in (("subsidy", "pdf"), ("forecast", "ics")):
+        with pytest.raises(InputError) as raised:
+            export.file_bytes(tool, kind, {}, response)
+        assert (
+            raised.value.as_dict()["errors"][0]["message"]
+            == f"このツールでは「{kind}」の形式では保存できません。"
+        )
+
+
+def test_an_unknown_schedule_key_is_named() -> None:
+    from kaizen_core.errors import InputError
+
+    with pytest.raises(InputError) as raised:
+        run("subsidy", {"programme": "vup", "fees": {"plan": 1}, "schedule": {"start": "2026-04"}})
+    errors = raised.value.as_dict()["errors"]
+    assert [error["field"] for error in errors] == ["schedule.start"]
+    assert "日付と支払いの月" in errors[0]["message"]
