@@ -203,4 +203,13 @@ def batch_file(kind: str) -> Any:
     return to_js(_last_batch[kind])
 
 
-__export__ = ["compute", "export_csv", "export_xlsx", "export_file", "import_file", "load_wheels", "run_batch", "batch_file"]
+__export__ = [
+    "compute",
+    "export_csv",
+    "export_xlsx",
+    "export_file",
+    "import_file",
+    "load_wheels",
+    "run_batch",
+    "batch_file",
+]
