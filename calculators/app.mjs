@@ -851,7 +851,30 @@ function exportFailed(context, result) {
   return true;
 }
 
+/**
+ * A download that the result offers itself (data-kz-file="ics", its MIME type in data-kz-type):
+ * the worker makes the bytes from the view's FILES, named like the CSV and xlsx files.
+ * @param {any} context @param {HTMLElement} button
+ */
+async function saveFile(context, button) {
+  const request = currentRequest(context);
+  if (!context.api || !request) {
+    actionStatus(context, context.api ? "入力に直すところがあるため保存できません。先に入力を直してください。" : "計算の準備ができてから使えます。少し待ってください。");
+    return;
+  }
+  const kind = button.dataset.kzFile ?? "";
+  const bytes = await context.api.export_file(context.tool, kind, JSON.stringify(request));
+  if (exportFailed(context, bytes)) return;
+  download(bytes, `${fileStem(context)}.${kind}`, button.dataset.kzType || "application/octet-stream");
+  actionStatus(context, `${kind} ファイルを保存しました。`);
+}
+
 function bindActions(context) {
+  // delegated: the result's own download buttons are replaced on every answer
+  context.root.addEventListener("click", (event) => {
+    const button = event.target instanceof Element ? event.target.closest("[data-kz-file]") : null;
+    if (button instanceof HTMLElement) saveFile(context, button).catch(() => actionStatus(context, "うまくいきませんでした。もう一度試してください。"));
+  });
   for (const control of context.root.querySelectorAll("[data-kz-action]")) {
     const action = control.dataset.kzAction;
     const type = action === "upload" || action === "autosave" ? "change" : "click";
@@ -872,30 +895,7 @@ function bindActions(context) {
 
 // ---------------------------------------------------------------------------------------------
 // Mounting a tool page
-/**
- * A download that the result offers itself (data-kz-file="ics", its MIME type in data-kz-type):
- * the worker makes the bytes from the view's FILES, named like the CSV and xlsx files.
- * @param {any} context @param {HTMLElement} button
- */
-async function saveFile(context, button) {
-  const request = currentRequest(context);
-  if (!context.api || !request) {
-    actionStatus(context, context.api ? "入力に直すところがあるため保存できません。先に入力を直してください。" : "計算の準備ができてから使えます。少し待ってください。");
-    return;
-  }
-  const kind = button.dataset.kzFile ?? "";
-  const bytes = await context.api.export_file(context.tool, kind, JSON.stringify(request));
-  if (exportFailed(context, bytes)) return;
-  download(bytes, `${fileStem(context)}.${kind}`, button.dataset.kzType || "application/octet-stream");
-  actionStatus(context, `${kind} ファイルを保存しました。`);
-}
 
-
-  // delegated: the result's own download buttons are replaced on every answer
-  context.root.addEventListener("click", (event) => {
-    const button = event.target instanceof Element ? event.target.closest("[data-kz-file]") : null;
-    if (button instanceof HTMLElement) saveFile(context, button).catch(() => actionStatus(context, "うまくいきませんでした。もう一度試してください。"));
-  });
 async function loadWidget(context) {
   if (!context.info.widgets?.includes(context.tool)) return null;
   return import(new URL(`widgets/${context.tool}.mjs`, RUNTIME).href);

@@ -106,15 +106,6 @@ async def load_wheels(urls_json: str) -> None:
         _loaded_wheels.update(wanted)
 
 
-async def export_xlsx(tool: str, request_json: str, wheels_json: str) -> Any:
-    """The xlsx file's bytes, or (a str) the JSON of ``{"errors": [...]}`` in Japanese."""
-    from pyodide.ffi import to_js
-
-    from calculators import export
-
-    try:
-        await load_wheels(wheels_json)
-        request, response = _response(tool, request_json)
 def export_file(tool: str, kind: str, request_json: str) -> Any:
     """The bytes of a view's own download (``FILES``, e.g. ics), or (a str) the JSON of
     ``{"errors": [...]}`` in Japanese."""
@@ -130,6 +121,15 @@ def export_file(tool: str, kind: str, request_json: str) -> Any:
     return to_js(data)
 
 
+async def export_xlsx(tool: str, request_json: str, wheels_json: str) -> Any:
+    """The xlsx file's bytes, or (a str) the JSON of ``{"errors": [...]}`` in Japanese."""
+    from pyodide.ffi import to_js
+
+    from calculators import export
+
+    try:
+        await load_wheels(wheels_json)
+        request, response = _response(tool, request_json)
         data = export.xlsx_bytes(tool, request, response)
     except Exception as error:  # noqa: BLE001 - a message, never a traceback
         return _export_error(error)
