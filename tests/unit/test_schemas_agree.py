@@ -14,8 +14,10 @@ Two checks keep ``kaizen_core/schemas/*.request.json`` from drifting away from w
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from jsonschema import Draft202012Validator
 
 from kaizen_core import downturn, eligibility, forecast, registry, run, subsidy
 from kaizen_core.errors import InputError
+from kaizen_core.request import Reader
 from tests.conftest import load_cases
 from tests.unit.test_bad_input import CASES as BAD_CASES
 
@@ -185,3 +188,72 @@ def test_the_corpus_covers_every_engine_both_ways() -> None:
             except InputError:
                 verdicts.add("refused")
         assert verdicts == {"answered", "refused"}, tool
+
+
+def object_schema(whole: dict[str, Any], path: str) -> dict[str, Any]:
+    """The schema of the object a reader reads at ``path``: ``loans[0]`` is the first loan,
+    ``actuals.2026-04`` a value of the ``actuals`` map, an amount-or-object field its object form."""
+
+    def settle(node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node or "oneOf" in node or "anyOf" in node:
+            if "$ref" in node:
+                node = resolve(whole, node["$ref"])
+                continue
+            choices = node.get("oneOf", node.get("anyOf", []))
+            objects = [resolve(whole, choice["$ref"]) if "$ref" in choice else choice for choice in choices]
+            objects = [choice for choice in objects if choice.get("type") == "object"]
+            assert len(objects) == 1, node
+            node = objects[0]
+        return node
+
+    node = whole
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        node = settle(node)
+        if part.startswith("["):
+            index = int(part[1:-1])
+            prefix = node.get("prefixItems", [])
+            node = prefix[index] if index < len(prefix) else node["items"]
+        elif part in node.get("properties", {}):
+            node = node["properties"][part]
+        else:
+            node = node["additionalProperties"]
+    return settle(node)
+
+
+# Keys a reader lets through check_keys only to refuse them itself with a clearer message.
+REFUSED_LATER = {
+    ("benchmark", "periods[1]"): {"previous_sales"},  # 前期の売上高 belongs to the first period only
+    ("benchmark", "periods[2]"): {"previous_sales"},
+}
+
+
+def test_every_object_has_the_readers_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each object a reader checks for unknown keys has exactly those keys as the schema's
+    properties: a field added to a reader and not to its schema (or the other way) fails here."""
+    seen: dict[tuple[str, str], set[str]] = {}
+    original = Reader.check_keys
+    current = {"tool": ""}
+
+    def recording(self: Reader, allowed: set[str]) -> None:
+        seen[(current["tool"], self.path)] = set(allowed)
+        original(self, allowed)
+
+    monkeypatch.setattr(Reader, "check_keys", recording)
+    for _, tool, body in CORPUS:
+        current["tool"] = tool
+        with contextlib.suppress(InputError):
+            run(tool, body)
+    assert {tool for tool, _ in seen} == set(ENGINES)
+    for (tool, path), allowed in sorted(seen.items()):
+        node = object_schema(schema(tool), path)
+        assert node.get("additionalProperties") is False, (tool, path)
+        assert set(node["properties"]) == allowed - REFUSED_LATER.get((tool, path), set()), (tool, path)
+
+
+def test_keys_refused_later_are_refused() -> None:
+    base = golden_base("benchmark")
+    assert len(base["periods"]) >= 2
+    base["periods"][1]["previous_sales"] = "1億"
+    with pytest.raises(InputError) as caught:
+        run("benchmark", base)
+    assert [problem.field for problem in caught.value.errors] == ["periods[1].previous_sales"]
