@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -19,7 +20,7 @@ from typing import Any
 import kaizen_core
 from calculators.html import japanese_partial_date
 from kaizen_core.errors import InputError
-from kaizen_core.numbers import format_man, format_percent, format_yen
+from kaizen_core.numbers import format_date, format_man, format_percent, format_rate, format_yen
 from kaizen_core.params import DatedValue, ParameterStore
 
 # A parameter value whose source was last checked more than this many days before the build's 基準日
@@ -82,22 +83,6 @@ def report_stale_values(
             message = line.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
             print(f"::warning title=出典の再確認::{message}", flush=True)
     return lines
-
-
-def japanese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def japanese_month(text: str) -> str:
-    year, month = text.split("-")
-    return f"{int(year)}年{int(month)}月"
-
-
-def rate_text(value: Fraction) -> str:
-    """2/3 stays a fraction (as the programmes write it); other rates become percentages."""
-    if value.denominator == 3:
-        return f"{value.numerator}/{value.denominator}"
-    return format_percent(value)
 
 
 class Example:
@@ -171,7 +156,7 @@ class PageMacros:
         value = self.value(key)
         if subkey is not None:
             value = Fraction(value[subkey])
-        return self._wrap(key, rate_text(Fraction(value)))
+        return self._wrap(key, format_rate(Fraction(value)))
 
     def percent(self, key: str, subkey: str | None = None) -> str:
         value = self.value(key)
@@ -180,10 +165,10 @@ class PageMacros:
         return self._wrap(key, format_percent(Fraction(value)))
 
     def date(self, key: str) -> str:
-        return self._wrap(key, japanese_date(self.value(key)))
+        return self._wrap(key, format_date(self.value(key)))
 
     def month(self, key: str) -> str:
-        return self._wrap(key, japanese_month(self.value(key)))
+        return self._wrap(key, japanese_partial_date(self.value(key)))
 
     def year(self, key: str) -> str:
         return self._wrap(key, f"{self.value(key)}年")
@@ -209,7 +194,7 @@ class PageMacros:
         parameter = self.store.get(key)
         self._lookup(key)
         first = next(v.effective for v in parameter.values if v.value)
-        return self._wrap(key, japanese_date(first))
+        return self._wrap(key, format_date(first))
 
     def until(self, key: str) -> str:
         """The last day before a yes/no parameter turns false (e.g. 2028年1月31日)."""
@@ -218,15 +203,15 @@ class PageMacros:
         ends = [v.effective for v in parameter.values if not v.value]
         if not ends:
             return self._wrap(key, "終了日の定めなし")
-        return self._wrap(key, japanese_date(ends[0] - timedelta(days=1)))
+        return self._wrap(key, format_date(ends[0] - timedelta(days=1)))
 
     def period(self, key: str) -> str:
         value = self.value(key)
-        return self._wrap(key, f"{japanese_date(value['start'])}〜{japanese_date(value['end'])}")
+        return self._wrap(key, f"{format_date(value['start'])}〜{format_date(value['end'])}")
 
     def complement(self, key: str) -> str:
         """What a rate leaves over: the share of the fee the business pays itself (1/3 of 2/3)."""
-        return self._wrap(key, rate_text(1 - Fraction(self.value(key))))
+        return self._wrap(key, format_rate(1 - Fraction(self.value(key))))
 
     # --- worked examples -----------------------------------------------------------------------
     def subsidy(self, request: dict[str, Any]) -> Example:
@@ -296,7 +281,7 @@ class PageMacros:
             )
             rows.append(
                 f"<tr><td>{html.escape(parameter.label)}<br><code>{html.escape(key)}</code></td>"
-                f"<td>{html.escape(shown)}</td><td>{japanese_date(found.effective)}</td>"
+                f"<td>{html.escape(shown)}</td><td>{format_date(found.effective)}</td>"
                 f"<td>{refs}</td><td>{notes}</td></tr>"
             )
         return (
@@ -308,7 +293,7 @@ class PageMacros:
 
     @property
     def site_as_of(self) -> str:
-        return japanese_date(self.as_of)
+        return format_date(self.as_of)
 
     def sources_section(self) -> str:
         """Appended to a page: each figure used with its effective date and numbered sources, then
@@ -325,14 +310,14 @@ class PageMacros:
                 marks.append(f'<a href="#kz-src-{number}">[{number}]</a>')
             rows.append(
                 f"<tr><td>{html.escape(self.store.get(key).label)}</td>"
-                f"<td>{japanese_date(found.effective)}</td><td>{''.join(marks)}</td>"
-                f"<td>{japanese_date(found.verified_on)}</td></tr>"
+                f"<td>{format_date(found.effective)}</td><td>{''.join(marks)}</td>"
+                f"<td>{format_date(found.verified_on)}</td></tr>"
             )
         listed = "".join(f'<li id="kz-src-{number}">{self.ref(ref)}</li>' for ref, number in numbers.items())
         return (
             '\n\n<section class="kz-sources" aria-labelledby="kz-sources-heading">\n'
             '<h2 id="kz-sources-heading">このページの数字の出典</h2>\n'
-            f"<p>このページの金額・率・期間・日付は、基準日{japanese_date(self.as_of)}に有効なルールのデータから"
+            f"<p>このページの金額・率・期間・日付は、基準日{format_date(self.as_of)}に有効なルールのデータから"
             "組み立てています（計算ツールと同じデータです）。</p>\n"
             '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\n'
             '<thead><tr><th scope="col">項目</th><th scope="col">適用開始日</th>'
@@ -342,32 +327,25 @@ class PageMacros:
         )
 
 
+# How the all-parameters table shows a value of each unit (anything else as its text).
+DISPLAY: dict[str, Callable[[Any], str]] = {
+    "yen": lambda value: format_man(int(value)),
+    "rate": lambda value: format_rate(Fraction(value)),
+    "date": format_date,
+    "month": japanese_partial_date,
+    "year": lambda value: f"{value}年",
+    "years": lambda value: f"{value}年",
+    "months": lambda value: f"{value}か月",
+    "bool": lambda value: "はい" if value else "いいえ",
+    "range": lambda value: f"{value['min']}〜{value['max']}",
+    "period": lambda value: f"{format_date(value['start'])}〜{format_date(value['end'])}",
+    "table": lambda value: f"（{len(value)}行の表）",
+    "list": lambda value: "、".join(str(item) for item in value),
+    "map": lambda value: "、".join(f"{key}: {item}" for key, item in value.items()),
+}
+
+
 def _display(unit: str, value: Any) -> str:
     """A parameter value for the all-parameters table."""
-    if unit == "yen":
-        return format_man(int(value))
-    if unit == "rate":
-        return rate_text(Fraction(value))
-    if unit == "date":
-        return japanese_date(value)
-    if unit == "month":
-        return japanese_month(value)
-    if unit in ("year",):
-        return f"{value}年"
-    if unit == "years":
-        return f"{value}年"
-    if unit == "months":
-        return f"{value}か月"
-    if unit == "bool":
-        return "はい" if value else "いいえ"
-    if unit == "range":
-        return f"{value['min']}〜{value['max']}"
-    if unit == "period":
-        return f"{japanese_date(value['start'])}〜{japanese_date(value['end'])}"
-    if unit == "table":
-        return f"（{len(value)}行の表）"
-    if unit == "list":
-        return "、".join(str(item) for item in value)
-    if unit == "map":
-        return "、".join(f"{k}: {v}" for k, v in value.items())
-    return str(value)
+    shown = DISPLAY.get(unit, str)
+    return shown(value)
