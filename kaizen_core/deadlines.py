@@ -14,12 +14,16 @@ date, on that month's last day. All dates are calendar dates (Japan has one time
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from kaizen_core.numbers import Month, format_date
 from kaizen_core.params import RuleSet
+
+# How a deadline's day follows from a start day and a number of months.
+Last = Callable[[date, int], date]
 
 
 def last_day(year: int, month: int) -> date:
@@ -90,45 +94,53 @@ def compute(rules: RuleSet, programme: str, route: str, given: Dates) -> dict[st
     rules.value("common.period_counting")
     items: list[dict[str, Any]] = []
     not_given: list[str] = []
-    accepted, plan_date = given.accepted, given.plan_date
     need_accepted = "受付日（利用申請が受理された日）を入れると計算します。"
     need_plan = "計画の策定日を入れると計算します。"
+
+    def add(
+        entry_id: str,
+        label: str,
+        key: str,
+        start: date | None,
+        rule: str,
+        needs: str,
+        last: Last = period_end,
+    ) -> tuple[bool, date | None]:
+        """One deadline from the period parameter ``key``: (whether it applies on the 基準日, its day)."""
+        months = _months_of(rules, key)
+        if months is None:
+            return False, None
+        day = last(start, months) if start else None
+        items.append(_entry(entry_id, label, day, rule.format(_span(months)), [key], needs))
+        return True, day
 
     lapse_key = (
         "vup.application_validity_months" if programme == "vup" else "p405.application_validity_months"
     )
-    lapse = _months_of(rules, lapse_key)
-    if lapse is None:
+    found, _ = add(
+        "application_lapse",
+        "利用申請の有効期限（この日を過ぎると失効）",
+        lapse_key,
+        given.accepted,
+        "受理された日から{}",
+        need_accepted,
+    )
+    if not found:
         not_given.append(
             f"基準日{format_date(rules.as_of)}に有効な、利用申請の有効期間の定めは収録していません。"
         )
-    else:
-        items.append(
-            _entry(
-                "application_lapse",
-                "利用申請の有効期限（この日を過ぎると失効）",
-                period_end(accepted, lapse) if accepted else None,
-                f"受理された日から{_span(lapse)}",
-                [lapse_key],
-                need_accepted,
-            )
-        )
-        if programme != "vup":
-            not_given.append("405事業の有効期間は、協議会が延長することがあります。")
+    elif programme != "vup":
+        not_given.append("405事業の有効期間は、協議会が延長することがあります。")
 
     if programme == "vup" and route == "bank":
-        months = _months_of(rules, "vup.bank.payment_request_months")
-        if months is not None:
-            items.append(
-                _entry(
-                    "plan_payment_request",
-                    "計画策定支援費用の支払申請の期限",
-                    period_end(accepted, months) if accepted else None,
-                    f"受理された日から{_span(months)}以内",
-                    ["vup.bank.payment_request_months"],
-                    need_accepted,
-                )
-            )
+        add(
+            "plan_payment_request",
+            "計画策定支援費用の支払申請の期限",
+            "vup.bank.payment_request_months",
+            given.accepted,
+            "受理された日から{}以内",
+            need_accepted,
+        )
         years = rules.value("vup.bank.monitoring_years")
         not_given.append(
             f"民間金融機関による伴走支援（{years}年間）は補助の対象外で、支払申請の期限はありません。"
@@ -139,51 +151,41 @@ def compute(rules: RuleSet, programme: str, route: str, given: Dates) -> dict[st
         "計画策定支援費用の支払申請だけの期限は、公表資料には書かれていません（利用申請の有効期限の中で行います）。"
     )
     if programme == "vup":
-        monitoring = _months_of(rules, "vup.monitoring_years")
-        request_months = _months_of(rules, "vup.monitoring_request_months")
-        end = None
-        needs = need_plan
-        if plan_date is not None and monitoring is not None:
-            if given.settlement_month is None:
-                needs = "決算月を入れると計算します。"
-            else:
-                end = settlement_on_or_after(period_end(plan_date, monitoring), given.settlement_month)
-        if monitoring is not None:
-            items.append(
-                _entry(
-                    "monitoring_end",
-                    "伴走支援（決算期）の対象期間の最終日",
-                    end,
-                    f"計画策定後{_span(monitoring)}を経過した最初の決算日",
-                    ["vup.monitoring_years"],
-                    needs,
-                )
-            )
-        if request_months is not None:
-            items.append(
-                _entry(
-                    "monitoring_payment_request",
-                    "伴走支援費用の支払申請の期限（過ぎると利用申請が失効）",
-                    period_end(end, request_months) if end else None,
-                    f"伴走支援の対象期間の最終日から{_span(request_months)}",
-                    ["vup.monitoring_request_months"],
-                    needs,
-                )
-            )
+        settlement = given.settlement_month
+
+        def first_settlement(day: date, months: int) -> date:
+            assert settlement is not None
+            return settlement_on_or_after(period_end(day, months), settlement)
+
+        no_month = given.plan_date is not None and settlement is None
+        needs = "決算月を入れると計算します。" if no_month else need_plan
+        _, end = add(
+            "monitoring_end",
+            "伴走支援（決算期）の対象期間の最終日",
+            "vup.monitoring_years",
+            None if no_month else given.plan_date,
+            "計画策定後{}を経過した最初の決算日",
+            needs,
+            first_settlement,
+        )
+        add(
+            "monitoring_payment_request",
+            "伴走支援費用の支払申請の期限（過ぎると利用申請が失効）",
+            "vup.monitoring_request_months",
+            end,
+            "伴走支援の対象期間の最終日から{}",
+            needs,
+        )
         return {"items": items, "not_given": not_given}
 
-    monitoring = _months_of(rules, "p405.monitoring_years")
-    if monitoring is not None:
-        items.append(
-            _entry(
-                "monitoring_end",
-                "伴走支援（モニタリング）の期間の終わり（目安）",
-                period_end(plan_date, monitoring) if plan_date else None,
-                f"計画策定から{_span(monitoring)}",
-                ["p405.monitoring_years"],
-                need_plan,
-            )
-        )
+    add(
+        "monitoring_end",
+        "伴走支援（モニタリング）の期間の終わり（目安）",
+        "p405.monitoring_years",
+        given.plan_date,
+        "計画策定から{}",
+        need_plan,
+    )
     rules.value("p405.monitoring_request_deadline")
     not_given.append(
         "405事業の伴走支援費用の支払申請の期限は、公表資料では確認できません。協議会に確認してください。"
