@@ -20,7 +20,7 @@ from calculators.html import (
     warnings,
     yen,
 )
-from kaizen_core.numbers import Month, format_date, format_yen
+from kaizen_core.numbers import Month, format_date, format_iso_date, format_yen
 from kaizen_core.subsidy import SCHEDULE_LABELS
 
 FORM = ToolForm(
@@ -524,6 +524,15 @@ def export_tables(response: dict[str, Any]) -> list[tuple[str, list[str], list[l
                 "注記",
             ],
             payments,
+        ),
+        (
+            "期限",
+            ["手続き", "期限（この日まで）", "決まり"],
+            [
+                [d["label"], format_iso_date(d["date"]) if d["date"] else d["needs"], d["rule"]]
+                for d in response["deadlines"]["items"]
+            ]
+            + [["（期限の定めが見つからないもの）", "", line] for line in response["deadlines"]["not_given"]],
         ),
         ("注意", ["内容"], [[w["message"]] for w in response["warnings"]]),
     ]

@@ -263,3 +263,11 @@ def test_an_unknown_schedule_key_is_named() -> None:
     errors = raised.value.as_dict()["errors"]
     assert [error["field"] for error in errors] == ["schedule.start"]
     assert "日付と支払いの月" in errors[0]["message"]
+
+
+def test_the_csv_and_xlsx_carry_the_deadlines() -> None:
+    tables = {title: (headers, rows) for title, headers, rows in subsidy.export_tables(example_response())}
+    headers, rows = tables["期限"]
+    assert list(headers) == ["手続き", "期限（この日まで）", "決まり"]
+    assert [row[1] for row in rows[:3]] == ["2027年4月10日", "2028年3月31日", "2028年9月30日"]
+    assert rows[3][0] == "（期限の定めが見つからないもの）"
