@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from calculators import forecast
+from calculators import forecast, forecast_chart, forecast_form, forecast_table
 from calculators.export import csv_bytes, request_from_file
 from calculators.forms import flatten
 from kaizen_core import run
@@ -138,7 +138,7 @@ def test_result_structure_is_accessible(default_response: dict[str, Any]) -> Non
 
 def test_chart_marks_safety_shortfall_and_scenario() -> None:
     _, response = golden("shortfall below zero")
-    svg = forecast.chart(response)
+    svg = forecast_chart.chart(response)
     assert 'role="img"' in svg
     assert "<title id=" in svg
     assert "<desc id=" in svg
@@ -150,7 +150,7 @@ def test_chart_marks_safety_shortfall_and_scenario() -> None:
     assert "最低限残したい残高（150,000円）" in svg  # in the legend, not on the line over the bars
     assert "最低限の残高 15万" not in svg
     _request, response = golden("sales down 10% scenario")
-    svg = forecast.chart(response)
+    svg = forecast_chart.chart(response)
     assert "<polyline" in svg
     assert "売上高が-10%の場合の月末残高" in svg
     assert "最も少ないのは2026年4月の1,050,000円" in svg
@@ -158,7 +158,7 @@ def test_chart_marks_safety_shortfall_and_scenario() -> None:
 
 def test_months_with_actuals_show_plan_actual_and_variance() -> None:
     request, response = golden("actuals replace the plan")
-    html = forecast.monthly_table(response)  # the screen's table (the page also has a printed copy)
+    html = forecast_table.monthly_table(response)  # the screen's table (the page also has a printed copy)
     assert html.count('<th scope="colgroup" colspan="3">') == 2
     assert html.count('<th scope="col" class="kz-r">予定</th>') == 2
     assert forecast.render(response, request).count('<th scope="colgroup" colspan="3">') == 4
@@ -206,9 +206,9 @@ def test_summary_line(default_response: dict[str, Any]) -> None:
 
 
 def test_month_ranges() -> None:
-    assert forecast.month_ranges(["2026-09", "2026-10", "2026-12"]) == "2026年9月〜10月、2026年12月"
-    assert forecast.month_ranges(["2026-11", "2026-12", "2027-01"]) == "2026年11月〜2027年1月"
-    assert forecast.month_ranges([]) == ""
+    assert forecast_table.month_ranges(["2026-09", "2026-10", "2026-12"]) == "2026年9月〜10月、2026年12月"
+    assert forecast_table.month_ranges(["2026-11", "2026-12", "2027-01"]) == "2026年11月〜2027年1月"
+    assert forecast_table.month_ranges([]) == ""
 
 
 def test_render_of_36_months_with_several_loans_is_fast() -> None:
@@ -248,7 +248,7 @@ def test_render_of_36_months_with_several_loans_is_fast() -> None:
     assert len(months) == 72
     assert html.count('scope="colgroup"') == 4
     assert "2029年3月" in html
-    assert forecast.print_chunks(response["rows"]) == [(0, 8), (8, 20), (20, 32), (32, 36)]
+    assert forecast_table.print_chunks(response["rows"]) == [(0, 8), (8, 20), (20, 32), (32, 36)]
 
 
 # --- the form -----------------------------------------------------------------------------------------
@@ -359,11 +359,11 @@ def test_terms_presets(values: dict[str, Any], preset: str, cash: str) -> None:
 
 def test_show_if_conditions_have_no_empty_alternative() -> None:
     """app.mjs reads "||" as "or" between whole conditions: a rule must not contain it by accident."""
-    for item in forecast.loan_fields("0").values():
+    for item in forecast_form.loan_fields("0").values():
         assert "||" not in item.show_if
-    assert forecast.loan_fields("2")["maturity"].show_if == "loans[2].method=bullet|期日一括返済"
+    assert forecast_form.loan_fields("2")["maturity"].show_if == "loans[2].method=bullet|期日一括返済"
     assert (
-        forecast.loan_fields("0")["monthly_principal"].show_if
+        forecast_form.loan_fields("0")["monthly_principal"].show_if
         == "loans[0].method=equal_principal|元金均等返済|"
     )
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from calculators import eligibility, forecast, subsidy
+from calculators import eligibility, forecast, forecast_table, subsidy
 from calculators.forms import form_for
 from kaizen_core.api import run
 from kaizen_core.eligibility import documents_to_bring
@@ -89,7 +89,7 @@ def test_the_forecast_cites_what_its_figures_rest_on() -> None:
 @pytest.mark.parametrize(("months", "chunks"), [(12, 1), (24, 2), (36, 3)])
 def test_the_printed_table_repeats_the_labels_on_each_chunk(months: int, chunks: int) -> None:
     _, response = _forecast(months=months)
-    html = forecast.print_tables(response)
+    html = forecast_table.print_tables(response)
     assert html.startswith('<section class="kz-print-only kz-fc-print">')
     tables = re.findall(r"<table .*?</table>", html)
     assert len(tables) == chunks
@@ -103,7 +103,7 @@ def test_the_printed_table_repeats_the_labels_on_each_chunk(months: int, chunks:
     last = tables[-1]
     assert '<td class="kz-r kz-fc-total"><span class="kz-num">3,000,000</span></td>' in last
     # the screen table is not printed
-    page = forecast.monthly_table(response)
+    page = forecast_table.monthly_table(response)
     assert page.startswith('<section class="kz-no-print"')
 
 

@@ -1,0 +1,343 @@
+"""資金繰り表: the monthly table of the result (sticky first column, 予定／実績／差異 for months
+with actuals), its printed chunks, and the month and flag wording the chart and the text share.
+
+All figures come from kaizen_core's response; this module only lays them out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from calculators.html import esc
+from kaizen_core.forecast import ACCRUAL_KEYS
+from kaizen_core.numbers import Month, format_yen
+
+
+def _amount(value: int) -> str:
+    """A table cell's figure: digits only (the unit is in the caption), △ for a negative."""
+    if value < 0:
+        return f'<span class="kz-num kz-neg">△{-value:,}</span>'
+    return f'<span class="kz-num">{value:,}</span>'
+
+
+# No figure for this cell (e.g. 予定 of a subtotal in a month with actuals). Left empty: a dash could
+# be read aloud as マイナス, and visually hidden text would overflow the scrolling table's page.
+NONE_CELL = ""
+
+
+def month_of(key: str) -> Month:
+    return Month(int(key[:4]), int(key[5:7]))
+
+
+def month_ranges(keys: list[str]) -> str:
+    """``["2026-09", "2026-10", "2026-12"]`` → ``2026年9月〜10月、2026年12月``."""
+    runs: list[list[Month]] = []
+    for month in sorted(month_of(k) for k in keys):
+        if runs and runs[-1][-1].add(1) == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    parts = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        if first == last:
+            parts.append(first.label())
+        elif first.year == last.year:
+            parts.append(f"{first.label()}〜{last.month}月")
+        else:
+            parts.append(f"{first.label()}〜{last.label()}")
+    return "、".join(parts)
+
+
+def scenario_label(response: dict[str, Any]) -> str:
+    scenario = response["scenario"]
+    return f"売上高が{scenario['sales_change_percent']}の場合"
+
+
+def _flag(row: dict[str, Any]) -> str:
+    if row["below_zero"]:
+        return '<span class="kz-fc-flag kz-ng"><span aria-hidden="true">▲</span>不足</span>'
+    if row["below_safety"]:
+        return '<span class="kz-fc-flag kz-unknown"><span aria-hidden="true">▽</span>注意</span>'
+    return "○"
+
+
+def flag_text(row: dict[str, Any]) -> str:
+    if row["below_zero"]:
+        return "不足（マイナス）"
+    if row["below_safety"]:
+        return "注意（最低限の残高未満）"
+    return ""
+
+
+def _line_cells(row: dict[str, Any], key: str, value: int, plannable: bool) -> list[str]:
+    """One month's cells of a line: one cell, or 予定・実績・差異 in a month with actuals."""
+    if not row["is_actual"]:
+        return [f'<td class="kz-r">{_amount(value)}</td>']
+    planned = row.get("plan", {})
+    variance = row.get("variance", {})
+    if key in planned:
+        plan, diff = _amount(planned[key]), _amount(variance[key])
+    else:
+        plan, diff = (_amount(value) if plannable else NONE_CELL), NONE_CELL
+    return [
+        f'<td class="kz-r kz-fc-plan">{plan}</td>',
+        f'<td class="kz-r kz-fc-actual">{_amount(value)}</td>',
+        f'<td class="kz-r kz-fc-diff">{diff}</td>',
+    ]
+
+
+def _month_table(response: dict[str, Any], first: int, stop: int, *, total: bool, css: str) -> str:
+    """The <table> of the months ``first``..``stop - 1``, with the 合計 column when ``total``.
+
+    The screen shows all months in one scrolling table; the printed page repeats the row labels
+    on each chunk of months (:func:`print_tables`)."""
+    rows = response["rows"][first:stop]
+    has_actual = any(r["is_actual"] for r in rows)
+    lines = response["lines"]
+    totals = response["totals"]
+    sections = response["sections"]
+    widths = [3 if r["is_actual"] else 1 for r in rows]
+    span = 1 + sum(widths) + (1 if total else 0)
+
+    def line_row(label: str, key: str, values: list[int], amount: int | None, css: str = "") -> str:
+        cells: list[str] = []
+        for row, value in zip(rows, values, strict=True):
+            cells.extend(_line_cells(row, key, value, plannable=True))
+        klass = f' class="{css}"' if css else ""
+        return f'<tr{klass}><th scope="row">{esc(label)}</th>{"".join(cells)}{total_cell(amount)}</tr>'
+
+    def total_cell(amount: int | None, status: bool = False) -> str:
+        if not total:
+            return ""
+        if status:
+            return f"<td>{NONE_CELL}</td>"
+        return f'<td class="kz-r kz-fc-total">{_amount(amount) if amount is not None else NONE_CELL}</td>'
+
+    def summary_row(
+        label: str, key: str, values: list[int], amount: int | None, css: str = "kz-fc-sum"
+    ) -> str:
+        cells: list[str] = []
+        for row, value in zip(rows, values, strict=True):
+            cells.extend(_line_cells(row, key, value, plannable=False))
+        return f'<tr class="{css}"><th scope="row">{esc(label)}</th>{"".join(cells)}{total_cell(amount)}</tr>'
+
+    def group(title: str, body: list[str]) -> str:
+        return (
+            f'<tbody><tr class="kz-fc-group"><th scope="rowgroup">{esc(title)}</th><td colspan="{span - 1}"></td></tr>'
+            f"{''.join(body)}</tbody>"
+        )
+
+    def series(name: str) -> list[int]:
+        return [r[name] for r in rows]
+
+    def line_values(key: str) -> list[int]:
+        return [r["lines"][key] for r in rows]
+
+    def lines_of(section: str) -> list[str]:
+        return [
+            line_row(item["label"], item["key"], line_values(item["key"]), totals[item["key"]])
+            for item in lines
+            if item["section"] == section
+        ]
+
+    body: list[str] = []
+    opening = response["rows"][0]["opening"]  # the 合計 column: the whole period's first balance
+    body.append(
+        "<tbody>"
+        + summary_row("月初残高", "opening", series("opening"), opening, css="kz-fc-balance")
+        + "</tbody>"
+    )
+    receipts_total = sum(totals[i["key"]] for i in lines if i["section"] == "operating_in")
+    payments_total = sum(totals[i["key"]] for i in lines if i["section"] == "operating_out")
+    operating = [
+        *lines_of("operating_in"),
+        summary_row("経常収入 計", "operating_receipts", series("operating_receipts"), receipts_total),
+        *lines_of("operating_out"),
+        summary_row("経常支出 計", "operating_payments", series("operating_payments"), payments_total),
+        summary_row(
+            "経常収支（収入−支出）",
+            "operating_balance",
+            series("operating_balance"),
+            totals["operating_balance"],
+            css="kz-fc-sum kz-fc-strong",
+        ),
+    ]
+    body.append(group(sections["operating"], operating))
+    body.append(
+        group(
+            sections["investing"],
+            [
+                *lines_of("investing_in"),
+                *lines_of("investing_out"),
+                summary_row(
+                    sections["investing"],
+                    "investing_balance",
+                    series("investing_balance"),
+                    totals["investing_balance"],
+                    css="kz-fc-sum kz-fc-strong",
+                ),
+            ],
+        )
+    )
+    body.append(
+        group(
+            sections["financing"],
+            [
+                *lines_of("financing_in"),
+                *lines_of("financing_out"),
+                summary_row(
+                    sections["financing"],
+                    "financing_balance",
+                    series("financing_balance"),
+                    totals["financing_balance"],
+                    css="kz-fc-sum kz-fc-strong",
+                ),
+            ],
+        )
+    )
+    closing_rows = []
+    if any(r["adjustment"] for r in rows):
+        closing_rows.append(
+            summary_row("実績の残高との差（調整）", "adjustment", series("adjustment"), totals["adjustment"])
+        )
+    closing_rows.append(
+        summary_row(
+            "月末残高",
+            "closing",
+            series("closing"),
+            response["closing_balance"],
+            css="kz-fc-balance kz-fc-strong",
+        )
+    )
+    status_cells = []
+    for row in rows:
+        cell = f"<td>{_flag(row)}</td>"
+        status_cells.append(cell if not row["is_actual"] else f'<td colspan="3">{_flag(row)}</td>')
+    closing_rows.append(
+        f'<tr class="kz-fc-status"><th scope="row">残高の状態</th>{"".join(status_cells)}'
+        f"{total_cell(None, status=True)}</tr>"
+    )
+    body.append(group("残高", closing_rows))
+    scenario = response["scenario"]
+    if scenario:
+        scenario_cells = []
+        status = []
+        for row, other in zip(rows, scenario["rows"][first:stop], strict=True):
+            colspan = ' colspan="3"' if row["is_actual"] else ""
+            scenario_cells.append(f'<td class="kz-r"{colspan}>{_amount(other["closing"])}</td>')
+            status.append(f"<td{colspan}>{_flag(other)}</td>")
+        short = f"売上{scenario['sales_change_percent']}"
+        body.append(
+            group(
+                f"{scenario_label(response)}（実績の月を除く）",
+                [
+                    f'<tr class="kz-fc-balance"><th scope="row">月末残高（{esc(short)}）</th>'
+                    f"{''.join(scenario_cells)}{total_cell(scenario['closing_balance'])}</tr>",
+                    f'<tr class="kz-fc-status"><th scope="row">残高の状態（{esc(short)}）</th>'
+                    f"{''.join(status)}{total_cell(None, status=True)}</tr>",
+                ],
+            )
+        )
+    accrual_rows = []
+    for key, label in ACCRUAL_KEYS.items():
+        values = [r["accruals"][key] for r in rows]
+        if key != "sales" and not any(values) and not any(key in r.get("plan", {}) for r in rows):
+            continue
+        whole = sum(r["accruals"][key] for r in response["rows"])
+        accrual_rows.append(line_row(f"{label}（発生した月）", key, values, whole))
+    body.append(group("参考：売上高・仕入高（入出金ではなく発生した月の額）", accrual_rows))
+
+    # Column headers: one per month; a month with actuals gets 予定・実績・差異 under it.
+    rowspan = ' rowspan="2"' if has_actual else ""
+    colgroups = ['<colgroup><col class="kz-fc-col-label"></colgroup>']
+    top_row = [f'<th scope="col"{rowspan}>項目</th>']
+    sub_row: list[str] = []
+    for row, width in zip(rows, widths, strict=True):
+        if width == 3:
+            colgroups.append('<colgroup span="3"></colgroup>')
+            top_row.append(
+                f'<th scope="colgroup" colspan="3">{esc(row["label"])}<span class="kz-tag">実績</span></th>'
+            )
+            sub_row.extend(f'<th scope="col" class="kz-r">{name}</th>' for name in ("予定", "実績", "差異"))
+        else:
+            colgroups.append("<colgroup><col></colgroup>")
+            top_row.append(f'<th scope="col" class="kz-r"{rowspan}>{esc(row["label"])}</th>')
+    if total:
+        colgroups.append('<colgroup><col class="kz-fc-col-total"></colgroup>')
+        top_row.append(f'<th scope="col" class="kz-r"{rowspan}>合計</th>')
+    head = "<tr>" + "".join(top_row) + "</tr>"
+    if has_actual:
+        head += "<tr>" + "".join(sub_row) + "</tr>"
+    caption = f"月ごとの資金繰り（{rows[0]['label']}〜{rows[-1]['label']}、単位：円、△はマイナス）"
+    return (
+        f'<table class="kz-table {css}"><caption>{esc(caption)}</caption>{"".join(colgroups)}'
+        f"<thead>{head}</thead>{''.join(body)}</table>"
+    )
+
+
+def _table_notes(response: dict[str, Any]) -> str:
+    safety = response["safety_balance"]
+    note = (
+        '<p class="kz-note">残高の状態：<span aria-hidden="true">▲</span>不足＝残高がマイナス'
+        + (
+            f'、<span aria-hidden="true">▽</span>注意＝最低限残したい残高（{esc(format_yen(safety))}）未満'
+            if safety
+            else ""
+        )
+        + "、○＝問題なし。</p>"
+    )
+    if any(r["is_actual"] for r in response["rows"]):
+        note += (
+            '<p class="kz-note">実績の月は「予定・実績・差異（実績−予定）」の3列です。実績を入力していない行は、'
+            "予定の金額をそのまま実績の欄にも使っています（差異の欄は空欄）。</p>"
+        )
+    return note
+
+
+def monthly_table(response: dict[str, Any]) -> str:
+    """All months in one table that scrolls sideways, its label column fixed (the screen)."""
+    rows = response["rows"]
+    caption = f"月ごとの資金繰り（{rows[0]['label']}〜{rows[-1]['label']}、単位：円、△はマイナス）"
+    table_html = _month_table(response, 0, len(rows), total=True, css="kz-fc-table")
+    return (
+        '<section class="kz-no-print" aria-labelledby="kz-fc-table-heading">'
+        '<h3 id="kz-fc-table-heading">月ごとの資金繰り表</h3>'
+        '<p class="kz-note">表は横にスクロールできます。左の項目名の列は固定です。</p>'
+        f'<div class="kz-table-wrap kz-fc-table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
+        f"{table_html}</div>{_table_notes(response)}</section>"
+    )
+
+
+# On paper (A4 landscape) the table is cut into chunks of at most this many month columns (a month
+# with actuals takes three: 予定・実績・差異), each with the row labels; the last adds 合計.
+PRINT_COLUMNS = 12
+
+
+def print_chunks(rows: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """(first, stop) of each printed chunk of months."""
+    chunks: list[tuple[int, int]] = []
+    first, used = 0, 0
+    for index, row in enumerate(rows):
+        width = 3 if row["is_actual"] else 1
+        if used and used + width > PRINT_COLUMNS:
+            chunks.append((first, index))
+            first, used = index, 0
+        used += width
+    chunks.append((first, len(rows)))
+    return chunks
+
+
+def print_tables(response: dict[str, Any]) -> str:
+    """The table for paper: months in page-wide chunks, the row labels repeated on each."""
+    rows = response["rows"]
+    chunks = print_chunks(rows)
+    # The heading sits inside the first chunk, so that it is never left alone at a page's foot.
+    tables = "".join(
+        '<div class="kz-fc-print-chunk">'
+        + ("<h3>月ごとの資金繰り表</h3>" if index == 0 else "")
+        + _month_table(response, first, stop, total=stop == len(rows), css="kz-fc-table kz-fc-print-table")
+        + "</div>"
+        for index, (first, stop) in enumerate(chunks)
+    )
+    return f'<section class="kz-print-only kz-fc-print" data-kz-key="print">{tables}{_table_notes(response)}</section>'
