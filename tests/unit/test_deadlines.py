@@ -10,11 +10,14 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from calculators import ics, subsidy
 from calculators.forms import flatten, form_for
 from kaizen_core import run
 from kaizen_core.deadlines import period_end, settlement_on_or_after
+from kaizen_core.numbers import Month
 from kaizen_core.request import today
 
 
@@ -271,3 +274,46 @@ def test_the_csv_and_xlsx_carry_the_deadlines() -> None:
     assert list(headers) == ["手続き", "期限（この日まで）", "決まり"]
     assert [row[1] for row in rows[:3]] == ["2027年4月10日", "2028年3月31日", "2028年9月30日"]
     assert rows[3][0] == "（期限の定めが見つからないもの）"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    programme=st.sampled_from(["vup", "405", "405-gl"]),
+    plan=st.integers(0, 5_000_000),
+    monitoring=st.integers(0, 2_000_000),
+    first=st.integers(0, 30),
+)
+def test_the_handoff_carries_every_yen_of_the_self_pay_and_the_subsidy(
+    programme: str, plan: int, monitoring: int, first: int
+) -> None:
+    fees = (
+        {"plan": plan, "monitoring_interim": monitoring // 3, "monitoring_final": monitoring}
+        if programme == "vup"
+        else {"plan": plan, "monitoring": monitoring}
+    )
+    request: dict[str, Any] = {
+        "programme": programme,
+        "as_of": "2026-11-21",
+        "fees": fees,
+        "company": {"sales": "5000万", "borrowings": "3000万"},
+        "schedule": {
+            "plan_date": "2026-07-31",
+            "settlement_month": 3,
+            "first_monitoring": str(Month(2026, 8).add(first)),
+        },
+    }
+    response = run("subsidy", request)
+    handoff, missing = subsidy.forecast_request(response)
+    if response["fee_total"] == 0:
+        assert handoff is None
+        return
+    assert missing == []
+    assert handoff is not None
+    assert sum(int(p["amount"]) for p in handoff["other_payments"]) == response["self_pay_total"]
+    memos = [
+        int(m["label"].rsplit("補助", 1)[1].rstrip("円").replace(",", ""))
+        for m in handoff.get("other_income", [])
+    ]
+    assert sum(memos) == response["subsidy_total"] - response["payments"][-1]["held_after"]
+    assert all(m["amount"] == "0" for m in handoff.get("other_income", []))
+    assert run("forecast", handoff)["closing_balance"] == -response["self_pay_total"]
