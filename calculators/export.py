@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from calculators.cells import Computed, ComputedText
-from calculators.forms import TRI_OPTIONS, ToolForm, flatten, form_for, unflatten
+from calculators.forms import ToolForm, flatten, form_for, form_value, unflatten
 from calculators.html import japanese_partial_date, reference_title
 from calculators.views import ExportTable, view
 from kaizen_core.errors import InputError
@@ -42,7 +42,6 @@ SHOWN_KEYS = 10
 # Amounts: thousands separators, ▲ before a negative (as Japanese financial tables write it).
 YEN_FORMAT = '#,##0;"▲"#,##0'
 PERCENT_FORMAT = "0.00%"
-YES_NO = {"true": "はい", "false": "いいえ"}
 _PERCENT_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?%")
 
 Table = ExportTable
@@ -64,22 +63,11 @@ def _input_lines(tool: str, request: dict[str, Any]) -> list[list[Any]]:
     return lines
 
 
-def _choices(form: ToolForm, name: str, kind: str) -> dict[str, str]:
-    """Code → Japanese name of a choice, yes/no or check field (empty for other kinds)."""
-    if kind == "tri":
-        return {code: text for code, text in TRI_OPTIONS if code}
-    if kind == "check":
-        return dict(YES_NO)
-    if kind == "choice":
-        return dict(form.options(name))
-    return {}
-
-
 def _shown_value(form: ToolForm, name: str, kind: str, value: Any) -> Any:
     """A request value as the file shows it: a choice by its Japanese name, a signed number as a number."""
     if isinstance(value, bool):
-        value = "true" if value else "false"
-    names = _choices(form, name, kind)
+        value = form_value(value)
+    names = form.choices(name)
     if isinstance(value, (str, int)) and str(value) in names:
         return names[str(value)]
     return _typed_number(kind, value)
@@ -89,7 +77,7 @@ def _stored_value(form: ToolForm, name: str, kind: str, text: Any) -> Any:
     """The inverse of :func:`_shown_value` for a choice: its Japanese name back to the form's code."""
     if not isinstance(text, str):
         return text
-    codes = {shown: code for code, shown in _choices(form, name, kind).items()}
+    codes = {shown: code for code, shown in form.choices(name).items()}
     return codes.get(text.strip(), text)
 
 

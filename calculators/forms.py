@@ -20,6 +20,8 @@ from kaizen_core.errors import InputError
 from kaizen_core.numbers import format_percent, format_yen, parse_count, parse_month, parse_rate, parse_yen
 
 TRI_OPTIONS = (("true", "はい"), ("false", "いいえ"), ("", "わからない"))
+# A checkbox as pages and files name its two states.
+CHECK_OPTIONS = (("true", "はい"), ("false", "いいえ"))
 
 # In a Dynamic pattern, a month key and a list index. describe() reads them loosely, so that a
 # request written by hand ("2026年4月", as kaizen_core accepts) still gets its labels; known()
@@ -128,6 +130,20 @@ class ToolForm:
             if rule.options and rule.regex.fullmatch(name):
                 return rule.options
         return ()
+
+    def choices(self, name: str) -> dict[str, str]:
+        """Code → Japanese name of a choice, はい/いいえ/わからない or checkbox input, fixed or
+        widget-made (empty for other kinds): how the input summary and the downloads name a value,
+        and how an upload's names read back."""
+        described = self.describe(name)
+        kind = described[1] if described else ""
+        if kind == "tri":
+            return {code: text for code, text in TRI_OPTIONS if code}
+        if kind == "check":
+            return dict(CHECK_OPTIONS)
+        if kind == "choice":
+            return dict(self.options(name))
+        return {}
 
     def known(self, name: str) -> bool:
         """Whether a request path is one this form can show: a fixed field, or a widget-made one
@@ -246,20 +262,14 @@ def parsed_values(tool: str, request: Any) -> dict[str, str]:
 def input_rows(tool: str, request: Any) -> list[tuple[str, str]]:
     """(label, value) for each filled input, as typed with the value it was read as."""
     form = form_for(tool)
-    labels = {item.name: item for item in form.fields()}
     parsed = parsed_values(tool, request)
     rows = []
     for name, value in flatten(request).items():
         if value in (None, ""):
             continue
-        item = labels.get(name)
         described = form.describe(name)
         label = described[0] if described else name
-        shown = str(value)
-        if item and item.options:
-            shown = dict(item.options).get(
-                str(value).lower() if isinstance(value, bool) else str(value), shown
-            )
+        shown = form.choices(name).get(form_value(value), str(value))
         if name in parsed and parsed[name] != shown:
             shown = f"{shown}（{parsed[name]}）"
         rows.append((label, shown))
