@@ -20,6 +20,7 @@ from calculators.html import (
     explanation,
     headline,
     inputs_summary,
+    japanese_partial_date,
     parameter,
     sources,
     table,
@@ -57,16 +58,6 @@ STATUS_WORDS = {
 }
 OVERALL_WORDS = ("満たす", "満たさない", "判定できない（要相談）")
 ELIGIBILITY_TOOL = "../eligibility/"
-
-
-def _month_label(text: str) -> str:
-    year, month = text.split("-")[:2]
-    return f"{int(year)}年{int(month)}月"
-
-
-def _day_label(text: str) -> str:
-    year, month, day = text.split("-")
-    return f"{int(year)}年{int(month)}月{int(day)}日"
 
 
 def _method_number(value: Any) -> int | None:
@@ -381,7 +372,7 @@ def _second_use(response: dict[str, Any]) -> str:
         rows.append(
             [
                 esc(item["label"]),
-                esc(f"{_day_label(item['start'])}〜{_day_label(item['end'])}"),
+                esc(f"{japanese_partial_date(item['start'])}〜{japanese_partial_date(item['end'])}"),
                 _mark(
                     item["applies_on_as_of"],
                     yes="期間内",
@@ -391,7 +382,7 @@ def _second_use(response: dict[str, Any]) -> str:
                 esc(status),
             ]
         )
-    as_of = _day_label(response["as_of"])
+    as_of = japanese_partial_date(response["as_of"])
     return (
         '<section aria-labelledby="kz-second-heading">'
         '<h3 id="kz-second-heading">この要件で過去の利用者が再度使えた時期</h3>'
@@ -415,7 +406,7 @@ def _notes(response: dict[str, Any]) -> str:
 
 def _comparison_text(response: dict[str, Any]) -> str:
     period = response["comparison_period"]
-    months = "・".join(_month_label(m) for m in period["months"])
+    months = "・".join(japanese_partial_date(m) for m in period["months"])
     label: str = period["label"]
     return label + (f"（{months}）" if months else "")
 
@@ -478,7 +469,7 @@ def export_tables(response: dict[str, Any]) -> list[tuple[str, list[str], list[l
         ["判定", word],
         ["原因", response["cause_label"]],
         ["比べる時期", _comparison_text(response)],
-        ["最近の月", _month_label(response["latest_month"]) if response["latest_month"] else ""],
+        ["最近の月", japanese_partial_date(response["latest_month"]) if response["latest_month"] else ""],
     ]
     tests = [[t["label"], STATUS_WORDS[t["status"]], t["reason"]] for t in response["tests"]]
     sales = []
@@ -520,8 +511,8 @@ def export_tables(response: dict[str, Any]) -> list[tuple[str, list[str], list[l
     second = [
         [
             item["label"],
-            _day_label(item["start"]),
-            _day_label(item["end"]),
+            japanese_partial_date(item["start"]),
+            japanese_partial_date(item["end"]),
             {True: "期間内", False: "期間外", None: "確認できていない"}[item["applies_on_as_of"]],
         ]
         for item in response["second_use"]
