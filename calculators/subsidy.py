@@ -193,7 +193,11 @@ def _timeline(payments: list[dict[str, Any]]) -> str:
     """What the business pays, what the council pays, and what it holds, step by step."""
     steps = []
     for number, stage in enumerate(payments, start=1):
-        facts = [f"<div><dt>事業者が支払う</dt><dd>{yen(stage['business_pays'])}</dd></div>"]
+        facts = []
+        if stage.get("month"):
+            month = Month(int(stage["month"][:4]), int(stage["month"][5:]))
+            facts.append(f"<div><dt>月</dt><dd>{esc(month.label())}</dd></div>")
+        facts.append(f"<div><dt>事業者が支払う</dt><dd>{yen(stage['business_pays'])}</dd></div>")
         facts.append(f"<div><dt>協議会が認定支援機関に支払う</dt><dd>{yen(stage['council_pays'])}</dd></div>")
         if stage["released_from_hold"]:
             facts.append(f"<div><dt>うち留保していた分</dt><dd>{yen(stage['released_from_hold'])}</dd></div>")
@@ -305,7 +309,7 @@ def deadlines_section(response: dict[str, Any]) -> str:
         '<h3 id="kz-deadlines-heading">期限</h3>'
         f"{body}"
         + (f"<p>公表資料に期限が書かれていないもの：</p><ul>{missing}</ul>" if missing else "")
-        + '<p class="kz-note">日数は民法の数え方（受付日などの当日は数えず、応当日の前日まで）で数えた目安です。'
+        + '<p class="kz-note">期限は民法の数え方（受付日などの当日は数えず、応当する日の前日まで）で数えた目安です。'
         "実際の期限は協議会に確認してください。</p>"
         f"{button}</section>"
     )

@@ -165,6 +165,9 @@ def test_the_deadlines_section_shows_japanese_dates_and_the_calendar_button() ->
     assert "2028年9月30日（土）" in section
     assert 'data-kz-file="ics"' in section
     assert "公表資料には書かれていません" in section
+    timeline = html[html.index('<ol class="kz-timeline">') :]
+    months = re.findall(r"<dt>月</dt><dd>([^<]+)</dd>", timeline[: timeline.index("</ol>")])
+    assert months == ["2026年7月", "2026年7月", "2027年1月", "2028年3月"]
     without = {key: value for key, value in EXAMPLE.items() if key != "schedule"}
     bare = subsidy.render(run("subsidy", without), without)
     assert "受付日（利用申請が受理された日）を入れると計算します。" in bare
