@@ -6,34 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from calculators.charts import nice_step, tick_label
 from calculators.forecast_table import month_of, month_ranges, scenario_label
 from calculators.html import esc
 from kaizen_core.numbers import format_yen
-
-
-def _nice_step(span: int) -> int:
-    """A round step (1, 2 or 5 times a power of ten) of at least a quarter of ``span``.
-
-    Integer arithmetic only: a float would overflow on amounts far beyond any input's bound.
-    """
-    quarter = max(span // 4, 1)
-    magnitude: int = 10 ** (len(str(quarter)) - 1)
-    for factor in (1, 2, 5, 10):
-        if 4 * factor * magnitude >= max(span, 4):
-            return factor * magnitude
-    return 10 * magnitude
-
-
-def _tick_label(value: int) -> str:
-    sign = "△" if value < 0 else ""
-    value = abs(value)
-    if value == 0:
-        return "0"
-    if value >= 10**8 and value % 10**6 == 0:
-        return f"{sign}{value / 10**8:g}億"
-    if value >= 10**4 and value % 10**3 == 0:
-        return f"{sign}{value / 10**4:,g}万"
-    return f"{sign}{value:,}"
 
 
 def chart(response: dict[str, Any]) -> str:
@@ -48,7 +24,7 @@ def chart(response: dict[str, Any]) -> str:
     if safety:
         values.append(safety)
     low, high = min(values), max(values)
-    step = _nice_step(max(high - low, 1))
+    step = nice_step(max(high - low, 1))
     bottom = (low // step) * step
     top = -((-high) // step) * step
     if top == bottom:
@@ -86,7 +62,7 @@ def chart(response: dict[str, Any]) -> str:
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{ty}" y2="{ty}" stroke="#e0e0e0" stroke-width="1"/>'
             f'<text x="{left - 6}" y="{ty + 4}" font-size="{font}" text-anchor="end" fill="#424242">'
-            f"{esc(_tick_label(tick))}</text>"
+            f"{esc(tick_label(tick))}</text>"
         )
         tick += step
     zero = y(0)

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
+from calculators import charts, forms, worker
 from calculators import downturn as downturn_view
 from calculators import forecast as forecast_view
-from calculators import forecast_chart, forms, worker
 from calculators.export import csv_bytes, request_from_file, xlsx_bytes
 from calculators.html import response_digest
 from kaizen_core import registry, run
@@ -207,10 +207,10 @@ def test_four_hundred_nines_in_the_opening_balance_is_its_error_not_a_chart_over
 
 
 def test_the_chart_step_takes_any_span() -> None:
-    assert forecast_chart._nice_step(10**400) == 5 * 10**399
-    assert forecast_chart._nice_step(1) == 1
-    assert forecast_chart._nice_step(1_999_999) == 500_000
-    assert forecast_chart._nice_step(8_000_001) == 5_000_000
+    assert charts.nice_step(10**400) == 5 * 10**399
+    assert charts.nice_step(1) == 1
+    assert charts.nice_step(1_999_999) == 500_000
+    assert charts.nice_step(8_000_001) == 5_000_000
 
 
 def test_the_largest_amounts_allowed_still_draw_the_chart() -> None:
