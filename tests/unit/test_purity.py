@@ -1,4 +1,4 @@
-"""The four tools use the standard library only, so they boot quickly inside Pyodide."""
+"""Every tool of the registry uses the standard library only, so it boots quickly inside Pyodide."""
 
 from __future__ import annotations
 
@@ -6,19 +6,18 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from kaizen_core import registry
+from tests.conftest import load_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = r"""
 import json, sys
+requests = json.loads(sys.stdin.read())
 before = set(sys.modules)
 import kaizen_core
-requests = {
-    "subsidy": {"programme": "405", "fees": {"plan": 1000000, "monitoring": 500000}, "company": {"sales": 1, "borrowings": 1}},
-    "eligibility": {"entity_type": "株式会社", "industry": "製造業", "capital": 1, "employees": 1, "prefecture": "京都"},
-    "downturn": {"cause": "covid", "sales": {"2022-03": 95, "2021-03": 100}},
-    "forecast": {"start": "2026-04", "months": 12, "opening_balance": 0, "sales": {"base": 100}},
-}
 for tool, request in requests.items():
     kaizen_core.run(tool, request)
 loaded = sorted({name.split(".")[0] for name in set(sys.modules) - before})
@@ -27,9 +26,24 @@ print(json.dumps({"loaded": loaded, "outside": outside}))
 """
 
 
+def golden_request(tool: str) -> dict[str, Any]:
+    """The first worked case of each tool (tests/golden/<tool>.yaml)."""
+    cases = load_cases(ROOT / "tests" / "golden" / f"{tool}.yaml")
+    request: dict[str, Any] = next(case["request"] for case in cases if "expect" in case)
+    return request
+
+
 def test_tools_import_only_the_standard_library() -> None:
+    requests = {tool: golden_request(tool) for tool in registry.names()}
+    assert set(requests) >= {"subsidy", "eligibility", "downturn", "forecast", "benchmark", "plan"}
     result = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=ROOT, check=True
+        [sys.executable, "-c", PROBE],
+        input=json.dumps(requests, ensure_ascii=False),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        check=True,
     )
     report = json.loads(result.stdout)
     assert report["outside"] == []
