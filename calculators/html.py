@@ -7,7 +7,9 @@ Standard library only; every text is escaped here.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Sequence
 from html import escape
@@ -190,6 +192,14 @@ def parameter(response: dict[str, Any], key: str) -> Any:
         if item["key"] == key:
             return item["value"]
     raise KeyError(key)
+
+
+def share_link(request: dict[str, Any]) -> str:
+    """The ``#q=`` part of a link that opens a tool filled with ``request``, as app.mjs writes its
+    share links (the request's JSON as URL-safe base64 without padding): a link from one tool's
+    result to another works offline and can be passed on."""
+    text = json.dumps(request, ensure_ascii=False, separators=(",", ":"))
+    return "#q=" + base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
 
 
 def response_digest(text: str, html: str) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +13,7 @@ from calculators.html import (
     headline,
     inputs_summary,
     parameter,
+    share_link,
     sources,
     table,
     warnings,
@@ -213,12 +212,6 @@ def _timeline(payments: list[dict[str, Any]]) -> str:
     )
 
 
-def _share_link(request: dict[str, Any]) -> str:
-    """A link to this tool filled with ``request`` (the page reads the #q= part, as in a share link)."""
-    text = json.dumps(request, ensure_ascii=False, separators=(",", ":"))
-    return "#q=" + base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
-
-
 def fee_guide_section(response: dict[str, Any], request: dict[str, Any]) -> str:
     """見積りがまだないとき: the fee at which each cap binds, what the fees reaching the caps give,
     and (405 通常枠) the size tiers' fee guides, all from kaizen_core.subsidy.fee_guide."""
@@ -248,7 +241,7 @@ def fee_guide_section(response: dict[str, Any], request: dict[str, Any]) -> str:
     summary = (
         f"<p>上限に届く費用の合計は{yen(guide['fees_at_caps'])}で、そのとき補助は{yen(guide['subsidy_at_caps'])}、"
         f"自己負担は{yen(guide['self_pay_at_caps'])}です。"
-        f'<span class="kz-no-print"><a href="{esc(_share_link(filled))}">この金額を入力して計算する</a></span></p>'
+        f'<span class="kz-no-print"><a href="{esc(share_link(filled))}">この金額を入力して計算する</a></span></p>'
     )
     tiers = ""
     if guide["tiers"]:
@@ -409,7 +402,7 @@ def forecast_section(response: dict[str, Any]) -> str:
             "計画の策定日か支払いの月を入れてください。</p>"
         )
     else:
-        link = FORECAST_PAGE + _share_link(request)
+        link = FORECAST_PAGE + share_link(request)
         body = (
             "<p>自己負担の支払いを、その月の「その他の支出」として資金繰り表に入れます。協議会の補助は認定支援機関に"
             "直接支払われ、事業者の口座は通らないため、金額0円の「その他の収入」のメモとして同じ月に入れます。"

@@ -271,6 +271,10 @@ def diagnose(request: Any) -> dict[str, Any]:
             "label": label,
             **indicators,
             "figures": {
+                # as read, so that a caller (the page's link to 数値計画チェック) need not parse again
+                "borrowings": figures["borrowings"],
+                "cash": figures["cash"],
+                "net_assets": figures["net_assets"],
                 "ebitda": figures["operating_profit"] + figures["depreciation"],
                 "net_debt": figures["borrowings"] - figures["cash"],
                 "working_capital": figures["receivables"] + figures["inventory"] - figures["payables"],

@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_the_registry_lists_every_tool_in_order() -> None:
     assert registry.names() == ("subsidy", "eligibility", "downturn", "forecast", "benchmark", "plan")
-    assert registry.page_names() == ("subsidy", "eligibility", "downturn", "forecast")
+    # the first five have pages; plan's page is added by its own change
+    assert registry.page_names()[:5] == ("subsidy", "eligibility", "downturn", "forecast", "benchmark")
     assert registry.names() == kaizen_core.ENGINES
     assert registry.page_names() == kaizen_core.TOOLS
     subsidy = registry.tool("subsidy")
