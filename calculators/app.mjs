@@ -73,13 +73,16 @@ export function unflatten(flat) {
       node = node[part];
     });
   }
-  return compactArrays(root);
+  return fillHoles(root);
 }
 
-function compactArrays(value) {
-  if (Array.isArray(value)) return value.filter((item) => item !== undefined).map(compactArrays);
+// A list index the form did not send (an empty row between filled ones) stays in the request as
+// null, as calculators/forms.py unflatten keeps it: kaizen_core then names that row, and the rows
+// after it keep their own paths (their errors land beside their own inputs).
+function fillHoles(value) {
+  if (Array.isArray(value)) return Array.from(value, (item) => (item === undefined ? null : fillHoles(item)));
   if (value && typeof value === "object") {
-    for (const key of Object.keys(value)) value[key] = compactArrays(value[key]);
+    for (const key of Object.keys(value)) value[key] = fillHoles(value[key]);
   }
   return value;
 }
@@ -143,7 +146,18 @@ function fillForm(context, flat) {
     }
   }
   applyShowIf(context.form);
+  openGivenDetails(context.form, flat);
   return Object.keys(flat).filter((key) => !used.has(key) && flat[key] !== null && flat[key] !== "");
+}
+
+// <details data-kz-open-when-given='["programme", …]'> (詳しい設定) opens when a loaded request
+// gives any of those fields: the template names them once, and also renders the box open.
+/** @param {HTMLFormElement} form @param {Record<string, any>} flat */
+function openGivenDetails(form, flat) {
+  for (const details of form.querySelectorAll("details[data-kz-open-when-given]")) {
+    const names = JSON.parse(/** @type {HTMLElement} */ (details).dataset.kzOpenWhenGiven);
+    if (names.some((name) => String(flat[name] ?? "").trim() !== "")) /** @type {HTMLDetailsElement} */ (details).open = true;
+  }
 }
 
 // data-kz-show-if hides a field or section unless its rule holds. The rule comes parsed, as JSON
@@ -649,6 +663,7 @@ function publish(context, text) {
 async function compute(context, override = null) {
   if (context.busy) {
     context.again = true;
+    context.againOverride = override;
     return;
   }
   context.busy = true;
@@ -664,6 +679,13 @@ async function compute(context, override = null) {
     const answer = JSON.parse(await context.api.compute(context.tool, JSON.stringify(request), context.shownDigest));
     clearTimeout(slow);
     if (!context.root.isConnected) return;
+    // The widget lays out its grids by the worker's reading of the request (ToolForm.layout); when
+    // that changed the request (the 資金繰り表's months), this answer is stale: compute again.
+    if (context.widget?.layout?.(context, answer.layout ?? {})) {
+      context.again = true;
+      context.againOverride = override; // a share link's request is still not autosaved
+      return;
+    }
     clearMessages(context);
     showParsed(context, answer.parsed);
     const results = context.root.querySelector("#kz-results");
@@ -701,8 +723,10 @@ async function compute(context, override = null) {
     clearTimeout(slow);
     context.busy = false;
     if (context.again) {
+      const next = context.againOverride ?? null;
       context.again = false;
-      queueMicrotask(() => compute(context));
+      context.againOverride = null;
+      queueMicrotask(() => compute(context, next));
     }
   }
 }
@@ -999,36 +1023,51 @@ async function mountBatch(root) {
   }
 }
 
-async function mount(root) {
-  if (root.dataset.kzMounted) return;
-  root.dataset.kzMounted = "1";
-  if (root.dataset.kzTool === "batch") {
-    await mountBatch(root);
-    return;
-  }
-  const info = runtimeInfo();
-  const context = {
+/**
+ * The state of a mounted tool page, shared by every function here (globalThis.kaizenTool).
+ * @typedef {{
+ *   root: HTMLElement, info: any, tool: string, form: HTMLFormElement, timings: number[],
+ *   api: KaizenWorkerApi | null, request: any, shownDigest: string, autosave: boolean,
+ *   widget?: any, busy?: boolean, again?: boolean, againOverride?: any, timer?: any, vocabulary?: RegExp,
+ * }} ToolContext
+ */
+
+/** @param {HTMLElement} root @returns {ToolContext} */
+function createContext(root) {
+  return {
     root,
-    info,
+    info: runtimeInfo(),
     tool: root.dataset.kzTool,
     form: root.querySelector("#kz-form"),
     timings: [],
     api: null,
     request: JSON.parse(root.querySelector("#kz-default").textContent),
-    shownDigest: root.querySelector("#kz-result").dataset.kzDigest ?? "",
+    shownDigest: /** @type {HTMLElement} */ (root.querySelector("#kz-result")).dataset.kzDigest ?? "",
     autosave: autosaveWanted(),
   };
-  globalThis.kaizenTool = context; // for automated checks and the benchmark
+}
+
+/** Loads the tool's widget module, if it has one, and sets it up on the form. @param {ToolContext} context */
+async function setupWidget(context) {
   context.widget = await loadWidget(context);
   performance.mark("kz-widget-loaded");
   context.widget?.setup?.({
     ...context,
+    layout: JSON.parse(context.form.dataset.kzLayout || "{}"),
     recompute: () => {
       applyShowIf(context.form);
       if (context.api) scheduleCompute(context);
     },
   });
   performance.mark("kz-widget-ready");
+}
+
+/**
+ * Fills the form from a share link, else from the autosaved input, and says what could not be
+ * read. Returns the link's request as far as the form took it (computed first), or null.
+ * @param {ToolContext} context
+ */
+function loadStartingRequest(context) {
   const link = readLink();
   const saved = context.autosave ? loadSaved(context.tool) : { request: null, problem: null };
   const notices = [];
@@ -1045,21 +1084,24 @@ async function mount(root) {
   }
   showNotice(context, notices);
   applyShowIf(context.form);
-  const autosaveSwitch = root.querySelector('[data-kz-action="autosave"]');
+  return shared;
+}
+
+/** Every change of an input re-applies the show-if rules and (once Python runs) recomputes. @param {ToolContext} context */
+function bindForm(context) {
+  const autosaveSwitch = /** @type {HTMLInputElement | null} */ (context.root.querySelector('[data-kz-action="autosave"]'));
   if (autosaveSwitch) autosaveSwitch.checked = !context.autosave;
-  context.form.addEventListener("input", () => {
+  const changed = () => {
     applyShowIf(context.form);
     if (context.api) scheduleCompute(context);
-  });
-  context.form.addEventListener("change", () => {
-    applyShowIf(context.form);
-    if (context.api) scheduleCompute(context);
-  });
+  };
+  context.form.addEventListener("input", changed);
+  context.form.addEventListener("change", changed);
   context.form.addEventListener("submit", (event) => event.preventDefault());
   bindActions(context);
   // Opening another share link in the same tab (or editing the #q= part) loads that request.
   window.addEventListener("hashchange", () => {
-    if (!root.isConnected || !location.hash.startsWith("#q=")) return;
+    if (!context.root.isConnected || !location.hash.startsWith("#q=")) return;
     const { request, problem } = readLink();
     if (problem) {
       showNotice(context, [`この共有リンクは読み取れませんでした（${problem}）。入力欄はそのままです。`]);
@@ -1069,6 +1111,14 @@ async function mount(root) {
     showNotice(context, [loaded.notice]);
     if (context.api) compute(context, loaded.request ?? formToRequest(context.form));
   });
+}
+
+/**
+ * Waits for Python (started from the page head), computes the first live answer and marks the
+ * page ready; says so when the start is slow or fails. @param {ToolContext} context @param {any} shared
+ */
+async function startPython(context, shared) {
+  const { root } = context;
   // (the status line is busy from its HTML: calculators/templates/tool.html)
   // On a slow line or an old PC the first start can take long: say so rather than look stuck.
   const slow = setTimeout(() => {
@@ -1094,6 +1144,22 @@ async function mount(root) {
     // and, after a successful start, the offline copy (docs/assets/site.js).
     document.dispatchEvent(new Event("kz:started"));
   }
+}
+
+/** @param {HTMLElement} root */
+async function mount(root) {
+  if (root.dataset.kzMounted) return;
+  root.dataset.kzMounted = "1";
+  if (root.dataset.kzTool === "batch") {
+    await mountBatch(root);
+    return;
+  }
+  const context = createContext(root);
+  globalThis.kaizenTool = context; // for automated checks and the benchmark
+  await setupWidget(context);
+  const shared = loadStartingRequest(context);
+  bindForm(context);
+  await startPython(context, shared);
 }
 
 // A tool page marks itself in its <head> (meta kz-runtime): start Python before the body has loaded.

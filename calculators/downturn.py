@@ -60,10 +60,14 @@ OVERALL_WORDS = ("満たす", "満たさない", "判定できない（要相談
 ELIGIBILITY_TOOL = "../eligibility/"
 
 
+# How a margin entry's method may be written (1, ①, …): the form's own code for each. The page
+# gets the table in its vocabulary (widgets/downturn.mjs reads share links with it).
+METHOD_WORDS = {**{str(m): str(m) for m in METHODS}, **{"①②③"[m - 1]: str(m) for m in METHODS}}
+
+
 def _method_number(value: Any) -> int | None:
-    text = str(value).strip()
-    found = {"1": 1, "2": 2, "3": 3, "①": 1, "②": 2, "③": 3}.get(text)
-    return found
+    found = METHOD_WORDS.get(str(value).strip())
+    return int(found) if found else None
 
 
 @dataclass(frozen=True)
@@ -77,14 +81,32 @@ class DownturnForm(ToolForm):
     def max_rows(self) -> int:
         return max(rows for _, rows in self.grid_rows)
 
-    def grid_settings(self) -> str:
-        return json.dumps(
-            {"rows": dict(self.grid_rows), "max": self.max_rows, "span": self.average_months},
-            ensure_ascii=False,
+    def _years(self, values: dict[str, Any], *, expanded: bool) -> list[int]:
+        """The grid's year rows: the latest month's year and those the cause compares (one more
+        when the 6-month average reaches into the year before), all of them when ``expanded``, and
+        every year the request holds a sales figure for."""
+        months = self._typed_months(values)
+        latest: tuple[int, int] | None = None
+        if values.get("latest_month") not in (None, ""):
+            try:
+                parsed = parse_month(values["latest_month"], "latest_month", "最近の月")
+                latest = (parsed.year, parsed.month)
+            except InputError:
+                latest = None
+        if latest is None:
+            latest = max(months) if months else (today().year, today().month)
+        rows = (
+            self.max_rows
+            if expanded
+            else dict(self.grid_rows).get(str(values.get("cause", "")), self.max_rows)
         )
+        if not expanded and latest[1] < self.average_months and rows < self.max_rows:
+            rows += 1
+        return sorted(set(range(latest[0] - rows + 1, latest[0] + 1)) | {year for year, _ in months})
 
-    def grid(self, values: dict[str, Any]) -> list[dict[str, Any]]:
-        """The year rows shown at first paint (the same choice widgets/downturn.mjs makes)."""
+    @staticmethod
+    def _typed_months(values: dict[str, Any]) -> dict[tuple[int, int], Any]:
+        """The request's sales figures by (year, month)."""
         sales: dict[tuple[int, int], Any] = {}
         for name, value in values.items():
             if not name.startswith("sales.") or value in (None, ""):
@@ -94,19 +116,20 @@ class DownturnForm(ToolForm):
             except InputError:
                 continue
             sales[(month.year, month.month)] = value
-        latest: tuple[int, int] | None = None
-        if values.get("latest_month") not in (None, ""):
-            try:
-                parsed = parse_month(values["latest_month"], "latest_month", "最近の月")
-                latest = (parsed.year, parsed.month)
-            except InputError:
-                latest = None
-        if latest is None:
-            latest = max(sales) if sales else (today().year, today().month)
-        rows = dict(self.grid_rows).get(str(values.get("cause", "")), self.max_rows)
-        if latest[1] < self.average_months and rows < self.max_rows:
-            rows += 1
-        years = set(range(latest[0] - rows + 1, latest[0] + 1)) | {year for year, _ in sales}
+        return sales
+
+    def layout(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The grid's year rows, normal and with every year (「すべて表示」): what widgets/downturn.mjs
+        shows. In the page at build time, and from the worker with every answer."""
+        return {
+            "years": self._years(values, expanded=False),
+            "all_years": self._years(values, expanded=True),
+            "max": self.max_rows,
+        }
+
+    def grid(self, values: dict[str, Any]) -> list[dict[str, Any]]:
+        """The year rows shown at first paint (the rows of :meth:`layout`, with the typed figures)."""
+        sales = self._typed_months(values)
         return [
             {
                 "year": year,
@@ -115,7 +138,7 @@ class DownturnForm(ToolForm):
                     for month in MONTHS
                 ],
             }
-            for year in sorted(years)
+            for year in self._years(values, expanded=False)
         ]
 
     def margin_groups(self, values: dict[str, Any]) -> list[dict[str, Any]]:
@@ -157,7 +180,7 @@ class DownturnForm(ToolForm):
         causes = {code: code for code in CAUSES}
         causes.update({label: code for code, label in CAUSES.items()})
         causes.update(CAUSE_ALIASES)
-        return json.dumps({"cause": causes}, ensure_ascii=False)
+        return json.dumps({"cause": causes, "method": METHOD_WORDS}, ensure_ascii=False)
 
 
 def _grid_rows() -> tuple[tuple[str, int], ...]:

@@ -2,7 +2,7 @@
 
 The questions skip what does not apply (``show_if``); the few conditions that depend on one of
 several answers ("any earlier use is はい", "the lender supports or the bank route was chosen") are
-marked ``data-kz-show-any`` in the widget templates and evaluated by ``widgets/eligibility.mjs``.
+show-if rules with ``||`` alternatives in the widget templates, applied by ``app.mjs`` like the others.
 Every verdict, reason and figure comes from kaizen_core's response.
 """
 

@@ -70,6 +70,26 @@ class ForecastForm(ToolForm):
             return []
         return [(str(start.add(i)), start.add(i).label()) for i in range(min(count, 120))]
 
+    def layout(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The table's months (``2026-04`` …) from 開始の年月 and 月数 however they are typed
+        (``令和8年4月``, ``12か月``), or None while they cannot be read: widgets/forecast.mjs lays
+        out every month grid, month select and 実績 box by them."""
+        horizon = self.horizon(values)
+        prefixes = {found.group(1) for key in values if (found := _TERM_KEY.fullmatch(key))}
+        return {
+            "months": [key for key, _ in horizon] if horizon else None,
+            # which preset each list of collection/payment terms matches (a loaded request's rows)
+            "terms": {prefix: self.terms_state(values, prefix) for prefix in sorted(prefixes)},
+        }
+
+    @staticmethod
+    def preset_rows() -> dict[str, list[list[str]]]:
+        """The rows each fixed preset writes (widgets/forecast.mjs; 「一部は現金」 from its share)."""
+        return {
+            "cash": [],
+            **{preset: [[month, "100%"]] for month, preset in PRESET_OF_MONTH.items() if month != "0"},
+        }
+
     @staticmethod
     def indices(values: dict[str, Any], prefix: str) -> list[int]:
         """The list indices used in ``values`` under ``prefix`` (``loans`` → [0, 1])."""
@@ -187,6 +207,7 @@ class ForecastForm(ToolForm):
 
 
 PRESET_OF_MONTH = {"0": "cash", "1": "next", "2": "next2"}
+_TERM_KEY = re.compile(r"(collection|[a-z_]+\.payment)\[\d+\]\.(?:months_after|share)")
 
 
 FULL_SHARES = {"1", "1.0", "100%", "100.0%", "10割"}

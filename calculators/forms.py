@@ -150,6 +150,17 @@ class ToolForm:
         with a real month (``2026-04``) and an index below MAX_LIST_ITEMS (``loans[0]``)."""
         return name in self._described or any(rule.strict_regex.fullmatch(name) for rule in self.dynamic)
 
+    def layout(self, values: dict[str, Any]) -> dict[str, Any]:
+        """What the page's widget lays out from the request's values (a grid's months or years),
+        decided here so that the browser never reads a month itself: rendered into the form at build
+        time (``data-kz-layout``) and returned by the worker with every answer. None by default."""
+        del values
+        return {}
+
+    def layout_json(self, values: dict[str, Any]) -> str:
+        """:meth:`layout` as the JSON of the form's ``data-kz-layout`` attribute."""
+        return json.dumps(self.layout(values), ensure_ascii=False, separators=(",", ":"))
+
     def default_request(self) -> dict[str, Any]:
         loaded: dict[str, Any] = json.loads(example_path(self.tool).read_text(encoding="utf-8"))
         return loaded

@@ -29,6 +29,15 @@ def _json(document: Any) -> str:
     return json.dumps(document) if _SURROGATE.search(text) else text
 
 
+def _layout(tool: str, request: Any) -> dict[str, Any]:
+    """What the page's widget lays out for this request (ToolForm.layout: a grid's months or
+    years), with every answer, also one with errors: the browser never reads a month itself."""
+    try:
+        return forms.form_for(tool).layout(forms.flatten(request)) if isinstance(request, dict) else {}
+    except Exception:  # noqa: BLE001 - the layout follows the next readable request
+        return {}
+
+
 def _answer(tool: str, request_json: str, shown_digest: str) -> dict[str, Any]:
     code, document, request = answer(tool, request_json)
     text = dumps(document)  # exactly what `python -m kaizen_core` prints
@@ -36,7 +45,12 @@ def _answer(tool: str, request_json: str, shown_digest: str) -> dict[str, Any]:
         parsed = forms.parsed_values(tool, request)
     except Exception:  # noqa: BLE001 - how numbers were read is a help, never a reason to fail
         parsed = {}
-    reply: dict[str, Any] = {"status": code, "parsed": parsed, "summary": ""}
+    reply: dict[str, Any] = {
+        "status": code,
+        "parsed": parsed,
+        "summary": "",
+        "layout": _layout(tool, request),
+    }
     if code == 0:
         view = tool_view(tool)
         reply["summary"] = view.summary(document)

@@ -1,29 +1,35 @@
 // 業況悪化（5%）判定 — the monthly sales grid and the three margin methods.
 //
 // Grid: rows are calendar years (oldest first), columns 1月〜12月, input names "sales.YYYY-MM".
-// The rows follow 最近の月 and the cause (how many years each cause compares comes from the page,
-// rendered from kaizen_core's parameters); a year that holds a typed value is never dropped.
-// Pasting cells copied from Excel (tab- and newline-separated) fills rightwards and downwards.
+// Which years get rows comes from Python (calculators/downturn.py DownturnForm.layout: 最近の月
+// however it is typed, the years the cause compares, every year with a figure): in the form's
+// data-kz-layout at build time and with every answer of the worker (layout() below). A year that
+// holds a typed value is never dropped. Pasting cells copied from Excel (tab- and newline-separated)
+// fills rightwards and downwards.
 // Margins: only a method with a typed figure gets request names, numbered margins[0], margins[1] …
-// in method order, so kaizen_core's error paths land beside the right input. No rules here.
+// in method order, so kaizen_core's error paths land beside the right input. How a method may be
+// written in a share link (1, ①) comes with the page's vocabulary. No rules here.
 
-import { currentMonth, parseMonth as monthIndex } from "./months.mjs";
+/**
+ * @typedef {{ years: number[], all_years: number[], max: number }} YearLayout
+ * @typedef {{ form: HTMLFormElement, grid: HTMLElement, layout: YearLayout, expanded: boolean, recompute: () => void }} GridState
+ */
 
+/** @type {WeakMap<HTMLFormElement, GridState>} */
 const states = new WeakMap();
+// A share link's months this many years before its latest month with a figure get no row (app.mjs
+// names them in its notice instead of making dozens of rows).
+const LINK_REACH_YEARS = 7;
 
-// 最近の月 however it is typed (2022年9月, 令和4年9月, 2022-09): the grid follows it.
-function parseMonth(text) {
-  const index = monthIndex(text);
-  return index === null ? null : { year: Math.floor(index / 12), month: (index % 12) + 1 };
-}
-
+/** @param {number} year @param {number} month */
 function monthKey(year, month) {
   return `${year}-${String(month).padStart(2, "0")}`;
 }
 
+/** @param {Element | null} node @param {any} fallback */
 function readJson(node, fallback) {
   try {
-    return node ? JSON.parse(node.dataset?.kzGrid ?? node.textContent) : fallback;
+    return node ? JSON.parse(node.textContent) : fallback;
   } catch {
     return fallback;
   }
@@ -32,38 +38,24 @@ function readJson(node, fallback) {
 // ---------------------------------------------------------------------------------------------
 // The sales grid
 
+/** @param {HTMLElement} grid @returns {Map<string, string>} */
 function gridValues(grid) {
   const values = new Map();
   for (const input of grid.querySelectorAll("tbody input")) {
-    const text = input.value.trim();
-    if (text !== "") values.set(input.name.slice("sales.".length), input.value);
+    const { name, value } = /** @type {HTMLInputElement} */ (input);
+    if (value.trim() !== "") values.set(name.slice("sales.".length), value);
   }
   return values;
 }
 
-function latestMonth(text, values) {
-  const typed = parseMonth(text);
-  if (typed) return typed;
-  const keys = [...values.keys()].filter((key) => /^\d{4}-\d{2}$/.test(key)).sort();
-  if (keys.length) {
-    const [year, month] = keys.at(-1).split("-").map(Number);
-    return { year, month };
-  }
-  const now = currentMonth();
-  return { year: Math.floor(now / 12), month: (now % 12) + 1 };
-}
-
-function chooseYears(state, cause, latest, values) {
-  const { rows: byCause = {}, max = 5, span = 6 } = state.settings;
-  let rows = state.expanded ? max : (byCause[cause] ?? max);
-  if (!state.expanded && latest.month < span && rows < max) rows += 1; // the average reaches back a year
-  const years = new Set();
-  for (let offset = 0; offset < rows; offset += 1) years.add(latest.year - offset);
-  for (const key of values.keys()) {
-    const year = Number(key.slice(0, 4));
-    if (Number.isInteger(year)) years.add(year);
-  }
-  return [...years].sort((a, b) => a - b);
+/**
+ * The rows to show: the layout's years (all of them once 「すべて表示」 is pressed) and every year
+ * that holds a value. @param {GridState} state @param {Map<string, string>} values
+ */
+function chooseYears(state, values) {
+  const years = new Set(state.expanded ? state.layout.all_years : state.layout.years);
+  for (const key of values.keys()) years.add(Number(key.slice(0, 4)));
+  return [...years].filter(Number.isInteger).sort((a, b) => a - b);
 }
 
 function cell(year, month, value) {
@@ -94,11 +86,10 @@ function yearRow(year, values) {
   return row;
 }
 
-function rebuild(state, values = gridValues(state.grid), latestText = null, cause = null) {
-  const form = state.form;
-  const latest = latestMonth(latestText ?? form.elements.namedItem("latest_month")?.value, values);
-  const years = chooseYears(state, cause ?? form.elements.namedItem("cause")?.value ?? "", latest, values);
-  const body = state.grid.querySelector("[data-kz-grid-body]");
+
+/** @param {GridState} state @param {Map<string, string>} [values] @param {number[]} [years] */
+function rebuild(state, values = gridValues(state.grid), years = chooseYears(state, values)) {
+  const body = /** @type {HTMLTableSectionElement} */ (state.grid.querySelector("[data-kz-grid-body]"));
   const shown = [...body.rows].map((row) => Number(row.dataset.year));
   if (shown.join() === years.join()) {
     for (const input of body.querySelectorAll("input")) input.value = values.get(input.name.slice(6)) ?? "";
@@ -173,78 +164,105 @@ function renumber(form) {
   }
 }
 
-const METHOD_WORDS = { 1: "1", 2: "2", 3: "3", "①": "1", "②": "2", "③": "3" };
 
 // ---------------------------------------------------------------------------------------------
+// Entry points called by app.mjs
 
-export function setup(ctx) {
-  const grid = ctx.root.querySelector("[data-kz-grid]");
-  if (!grid) return;
-  const state = {
-    form: ctx.form,
-    grid,
-    settings: readJson(grid, {}),
-    expanded: false,
-    recompute: ctx.recompute,
-  };
-  states.set(ctx.form, state);
-  const onChange = (event) => {
-    const name = event.target?.name;
-    if (name === "latest_month" || name === "cause") rebuild(state);
-    if (event.target?.closest?.("fieldset[data-kz-method]")) renumber(ctx.form);
-  };
-  // Registered before the page's own listeners: names and rows are right before the request is read.
-  ctx.form.addEventListener("input", onChange);
-  ctx.form.addEventListener("change", onChange);
+/** @param {HTMLElement} grid @param {GridState} state */
+function bindGridTools(grid, state) {
   grid.addEventListener("paste", (event) => onPaste(state, event));
   grid.querySelector("[data-kz-grid-action=expand]")?.addEventListener("click", (event) => {
     state.expanded = !state.expanded;
-    const button = event.currentTarget;
+    const button = /** @type {HTMLElement} */ (event.currentTarget);
     button.setAttribute("aria-pressed", String(state.expanded));
     rebuild(state);
-    say(state, state.expanded ? `${state.settings.max ?? ""}年分の行を表示しました。` : "判定に使う年の行だけを表示しました（入力した年は残ります）。");
+    say(state, state.expanded ? `${state.layout.max}年分の行を表示しました。` : "判定に使う年の行だけを表示しました（入力した年は残ります）。");
   });
   grid.querySelector("[data-kz-grid-action=clear]")?.addEventListener("click", () => {
     rebuild(state, new Map());
     say(state, "表の売上高をすべて消しました。");
     state.recompute();
   });
+}
+
+/** @param {{ root: HTMLElement, form: HTMLFormElement, layout: any, recompute: () => void }} ctx */
+export function setup(ctx) {
+  const grid = /** @type {HTMLElement | null} */ (ctx.root.querySelector("[data-kz-year-grid]"));
+  if (!grid) return;
+  /** @type {GridState} */
+  const state = { form: ctx.form, grid, layout: ctx.layout, expanded: false, recompute: ctx.recompute };
+  states.set(ctx.form, state);
+  // Registered before the page's own listeners: margin names are right before the request is read.
+  const onChange = (/** @type {Event} */ event) => {
+    if (/** @type {Element} */ (event.target).closest?.("fieldset[data-kz-method]")) renumber(ctx.form);
+  };
+  ctx.form.addEventListener("input", onChange);
+  ctx.form.addEventListener("change", onChange);
+  bindGridTools(grid, state);
   renumber(ctx.form);
 }
 
+/**
+ * The worker's layout for the request it just computed (DownturnForm.layout): the rows follow
+ * 最近の月 and the cause. Returns whether the request changed: never (the rows added or dropped are
+ * empty). @param {{ form: HTMLFormElement }} ctx @param {YearLayout} next
+ */
+export function layout(ctx, next) {
+  const state = states.get(ctx.form);
+  if (!state || !Array.isArray(next?.years) || !Array.isArray(next?.all_years)) return false;
+  state.layout = next;
+  rebuild(state);
+  return false;
+}
+
+/** A request's sales by month, without those years before its latest year with a figure. */
+function requestSales(flat) {
+  const values = new Map();
+  for (const [name, value] of Object.entries(flat)) {
+    const key = name.startsWith("sales.") ? name.slice(6) : null;
+    if (key && /^\d{4}-\d{2}$/.test(key) && value !== null && value !== undefined && String(value).trim() !== "") {
+      values.set(key, String(value));
+    }
+  }
+  const last = Math.max(...[...values.keys()].map((key) => Number(key.slice(0, 4))));
+  for (const key of [...values.keys()]) if (Number(key.slice(0, 4)) < last - LINK_REACH_YEARS) values.delete(key);
+  return values;
+}
+
+/**
+ * Numbers the margin groups as the request does (its method written 1 or ①: the vocabulary's words).
+ * @param {HTMLFormElement} form @param {Record<string, any>} flat @param {Record<string, string>} words
+ */
+function assignMargins(form, flat, words) {
+  const assigned = new Set();
+  for (const group of groups(form)) {
+    for (const input of group.querySelectorAll("input[type=text]")) /** @type {HTMLInputElement} */ (input).value = "";
+    setIndex(group, null);
+  }
+  for (let index = 0; flat[`margins[${index}].method`] !== undefined || index < 3; index += 1) {
+    const method = words[String(flat[`margins[${index}].method`] ?? "").trim()];
+    const group = form.querySelector(`fieldset[data-kz-method="${method}"]`);
+    if (!method || !group || assigned.has(method)) continue;
+    assigned.add(method);
+    setIndex(/** @type {HTMLElement} */ (group), index);
+  }
+}
+
+/**
+ * Before a request (share link, autosave, file) fills the form: the cause as the form's code, a row
+ * for every year the request has figures for (the worker's layout adds the others once it answers),
+ * the margin groups numbered. @param {{ root: HTMLElement, form: HTMLFormElement }} ctx
+ * @param {Record<string, any>} flat
+ */
 export function prepare(ctx, flat) {
   const state = states.get(ctx.form);
   const words = readJson(ctx.root.querySelector("#kz-downturn-vocabulary"), {});
   const cause = String(flat.cause ?? "").trim();
   if (words.cause?.[cause]) flat.cause = words.cause[cause];
   if (state) {
-    const values = new Map();
-    for (const [name, value] of Object.entries(flat)) {
-      const key = name.startsWith("sales.") ? name.slice(6) : null;
-      if (key && /^\d{4}-\d{2}$/.test(key) && value !== null && value !== undefined && String(value).trim() !== "") {
-        values.set(key, String(value));
-      }
-    }
-    // Only the years around 最近の月 get rows; a month far from it is left out (app.mjs names it).
-    const latest = latestMonth(String(flat.latest_month ?? ""), values);
-    const reach = (state.settings.max ?? 5) + 2;
-    for (const key of [...values.keys()]) {
-      const year = Number(key.slice(0, 4));
-      if (year < latest.year - reach || year > latest.year + 1) values.delete(key);
-    }
-    rebuild(state, values, String(flat.latest_month ?? ""), String(flat.cause ?? ""));
+    const values = requestSales(flat);
+    rebuild(state, values, values.size ? [...new Set([...values.keys()].map((key) => Number(key.slice(0, 4))))].sort() : undefined);
     say(state, "");
   }
-  const assigned = new Set();
-  for (const group of groups(ctx.form)) {
-    for (const input of group.querySelectorAll("input[type=text]")) input.value = "";
-    setIndex(group, null);
-  }
-  for (let index = 0; flat[`margins[${index}].method`] !== undefined || index < 3; index += 1) {
-    const method = METHOD_WORDS[String(flat[`margins[${index}].method`] ?? "").trim()];
-    const group = ctx.form.querySelector(`fieldset[data-kz-method="${method}"]`);
-    if (!method || !group || assigned.has(method)) continue;
-    assigned.add(method);
-    setIndex(group, index);
-  }
+  assignMargins(ctx.form, flat, words.method ?? {});
 }

@@ -1,6 +1,7 @@
 // 利用対象チェック — prepare() turns Japanese names from share links and files into the codes the
 // form's selects and radio buttons use (the table comes from kaizen_core, rendered into the page).
-// The question flow itself is data-kz-show-if (with "||" alternatives) handled by app.mjs.
+// The question flow itself is data-kz-show-if (with "||" alternatives) and 詳しい設定 opens by
+// data-kz-open-when-given, both applied by app.mjs.
 // No rules here: kaizen_core decides everything from the request.
 
 const NAMED = ["entity_type", "industry", "programme", "route", "prefecture"];
@@ -37,8 +38,4 @@ export function prepare(ctx, flat) {
     if (yes.has(word)) flat[name] = "true";
     else if (no.has(word)) flat[name] = "false";
   }
-  const values = {};
-  for (const [name, value] of Object.entries(flat)) values[name] = asText(value);
-  const advanced = ctx.form.querySelector("details.kz-advanced");
-  if (advanced && ["programme", "route", "as_of"].some((name) => values[name])) advanced.open = true;
 }

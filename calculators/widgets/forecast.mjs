@@ -3,13 +3,11 @@
 // Every input's name is its path in the request (loans[1].balance, sales.monthly.2026-04), so this
 // file only creates, renames, renumbers and removes inputs; kaizen_core reads and checks them all.
 // No rules here: a preset such as 「月末締め・翌月末」 just writes the rows it stands for, and the
-// month lists follow the start month and month count typed above (kaizen_core reports bad ones).
+// month lists follow the table's months as Python reads them from 開始の年月 and 月数
+// (calculators/forecast.py ForecastForm.layout: in the form's data-kz-layout at build time, then
+// with every answer of the worker, layout() below; kaizen_core reports a start it cannot read).
 // Rows and month cells are cloned from <template> elements rendered by the build
 // (calculators/templates/widgets/forecast_*.html) with the tokens __I__ __N__ __M__ __L__ __P__.
-
-import { parseMonth } from "./months.mjs";
-
-export { parseMonth };
 
 const STATE = new WeakMap();
 /**
@@ -23,15 +21,17 @@ export function aliases(form) {
   return names;
 }
 const RENAMED = ["name", "id", "for", "aria-describedby", "data-kz-field", "data-kz-show-if", "data-kz-grid"];
-const PRESET_ROWS = { cash: [], next: [["1", "100%"]], next2: [["2", "100%"]] };
-const PRESET_OF_MONTH = { 0: "cash", 1: "next", 2: "next2" };
-const FULL_SHARES = new Set(["1", "1.0", "100%", "100.0%", "10割"]);
 
 // ---------------------------------------------------------------------------------------------
 // Months
 
 function normalise(text) {
   return String(text ?? "").normalize("NFKC").trim();
+}
+
+/** "2026-04" → the month index (year × 12 + month − 1); the keys are the form's own, YYYY-MM. */
+function monthIndex(key) {
+  return Number(key.slice(0, 4)) * 12 + Number(key.slice(5, 7)) - 1;
 }
 
 function monthKey(index) {
@@ -43,11 +43,23 @@ export function monthLabel(key) {
   return match ? `${Number(match[1])}年${Number(match[2])}月` : key;
 }
 
-function horizonOf(startText, countText) {
-  const start = parseMonth(startText);
-  const count = Number(normalise(countText).replace(/(か|ヶ|カ|ヵ)?月$/, ""));
-  if (start === null || !Number.isInteger(count) || count < 1) return null;
-  return Array.from({ length: Math.min(count, 120) }, (_, i) => monthKey(start + i));
+// Before Python has answered, a request loaded from a link, storage or a file is laid out over the
+// months its own keys name (the first to the last, at most MAX_MONTHS); the worker's layout then
+// gives the table's real months.
+const MAX_MONTHS = 120;
+const MONTH_IN_KEY = /(?:^|\.)((?:19|20|21)\d{2}-(?:0[1-9]|1[0-2]))(?:\.|$)/;
+
+function monthsNamed(flat) {
+  const found = [];
+  for (const [key, value] of Object.entries(flat)) {
+    const inKey = MONTH_IN_KEY.exec(key)?.[1];
+    if (inKey) found.push(monthIndex(inKey));
+    if (key.endsWith(".month") && MONTH_IN_KEY.test(String(value))) found.push(monthIndex(String(value)));
+  }
+  if (!found.length) return null;
+  const first = Math.min(...found);
+  const count = Math.min(Math.max(...found) - first + 1, MAX_MONTHS);
+  return Array.from({ length: count }, (_, i) => monthKey(first + i));
 }
 
 function domId(name) {
@@ -347,23 +359,10 @@ function prefillMonthly(form, name, root) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Collection and payment terms: a preset writes hidden inputs; 「自分で指定する」 shows rows
-
-function isFull(share) {
-  return FULL_SHARES.has(normalise(share).replace(/\s/g, ""));
-}
-
-function presetOf(rows) {
-  if (!rows.length) return { preset: "cash", cash: "" };
-  const first = normalise(rows[0][0]);
-  if (rows.length === 1 && isFull(rows[0][1]) && PRESET_OF_MONTH[first]) {
-    return { preset: PRESET_OF_MONTH[first], cash: "" };
-  }
-  if (rows.length === 2 && first === "0" && normalise(rows[1][0]) === "1") {
-    return { preset: "mixed", cash: String(rows[0][1] ?? "") };
-  }
-  return { preset: "custom", cash: "" };
-}
+// Collection and payment terms: a preset writes hidden inputs; 「自分で指定する」 shows rows.
+// The rows each preset stands for are the box's data-kz-preset-rows (ForecastForm.preset_rows), and
+// which preset a loaded request's rows match is the worker's (ForecastForm.terms_state, in layout):
+// until it answers, loaded rows show as 「自分で指定する」.
 
 // "30%" → ["30%", "70%"]. Anything else is passed on as typed for kaizen_core to report, with no
 // second share (its message then names the field).
@@ -415,7 +414,7 @@ function presetRows(box, preset) {
       ["1", second],
     ];
   }
-  return PRESET_ROWS[preset] ?? [];
+  return JSON.parse(box.dataset.kzPresetRows)[preset] ?? [];
 }
 
 function applyPreset(form, box, { keepRows = false } = {}) {
@@ -491,10 +490,6 @@ function syncActuals(form, count, extras = {}) {
 // ---------------------------------------------------------------------------------------------
 // The table's months changed: rebuild everything that lists months
 
-function readHorizon(form) {
-  return horizonOf(q(form, "[name=start]")?.value, q(form, "[name=months]")?.value);
-}
-
 // The same calendar month inside the new table (2026-07 → 2027-07), or null if the table has none.
 function sameMonthIn(horizon, key) {
   const month = key.slice(5);
@@ -563,71 +558,63 @@ function rebuild(form, horizon, { force = false } = {}) {
 // ---------------------------------------------------------------------------------------------
 // Entry points called by app.mjs
 
-export function setup(ctx) {
-  const { form, root } = ctx;
-  const state = stateOf(form);
-  state.horizon = readHorizon(form) ?? [];
-  for (const list of all(form, "[data-kz-keyed]")) refreshKeyed(form, list);
-  for (const grid of all(form, "[data-kz-grid]")) if (!grid.closest("[hidden]")) syncGrid(form, grid);
+// What a typed value changes at once: the mixed preset's hidden shares follow its cash share.
+function onInput(form, event) {
+  const target = event.target;
+  if (target === form || !target.matches("[data-kz-cash]")) return;
+  const box = target.closest("[data-kz-terms]");
+  writeHiddenTerms(box, presetRows(box, "mixed"));
+}
 
-  form.addEventListener("input", (event) => {
-    const target = event.target;
-    if (target === form) return;
-    if (target.name === "start" && rebuild(form, readHorizon(form))) sayMoved(root, state);
-    if (target.matches("[data-kz-cash]")) {
-      const box = target.closest("[data-kz-terms]");
-      writeHiddenTerms(box, presetRows(box, "mixed"));
-    }
-  });
+// What a chosen option changes: the blocks of a mode, a preset's rows, a keyed row's month, the
+// number of 実績 months, a loan's schedule grid.
+function onChange(form, root, event) {
+  const target = event.target;
+  if (target === form) return;
+  if (target.matches("[data-kz-mode]")) {
+    applyMode(form, target);
+    if (target.value === "monthly") prefillMonthly(form, target.dataset.kzMode, root);
+  }
+  if (target.matches("[data-kz-preset]")) applyPreset(form, target.closest("[data-kz-terms]"));
+  if (target.matches("[data-kz-month-key]")) {
+    const row = target.closest("[data-kz-keyed-row]");
+    refreshKeyed(form, renameKeyedRow(row, target.value));
+  }
+  if (target.matches("[data-kz-actual-count]")) syncActuals(form, Number(target.value));
+  if (target.matches("select[name$='.method']")) {
+    for (const grid of all(target.closest("[data-kz-row]"), "[data-kz-grid]")) syncGrid(form, grid);
+  }
+}
 
-  form.addEventListener("change", (event) => {
-    const target = event.target;
-    if (target === form) return;
-    if ((target.name === "months" || target.name === "start") && rebuild(form, readHorizon(form))) sayMoved(root, state);
-    if (target.matches("[data-kz-mode]")) {
-      applyMode(form, target);
-      if (target.value === "monthly") prefillMonthly(form, target.dataset.kzMode, root);
-    }
-    if (target.matches("[data-kz-preset]")) applyPreset(form, target.closest("[data-kz-terms]"));
-    if (target.matches("[data-kz-month-key]")) {
-      const row = target.closest("[data-kz-keyed-row]");
-      refreshKeyed(form, renameKeyedRow(row, target.value));
-    }
-    if (target.matches("[data-kz-actual-count]")) syncActuals(form, Number(target.value));
-    if (target.matches("select[name$='.method']")) {
-      for (const grid of all(target.closest("[data-kz-row]"), "[data-kz-grid]")) syncGrid(form, grid);
-    }
-  });
+// A keyed row for the first month of the table that has none yet (人件費 of a different month).
+function addFreeMonth(form, listName) {
+  const list = q(form, `[data-kz-keyed]${attr("data-kz-keyed", listName)}`);
+  const used = keyedRows(list).map(keyOfRow);
+  const key = stateOf(form).horizon.find((month) => !used.includes(month));
+  if (key) q(addKeyedRow(form, list, key), "select")?.focus();
+}
 
-  form.addEventListener("click", (event) => {
-    const button = event.target.closest?.("button");
-    if (!button || !form.contains(button)) return;
-    if (button.dataset.kzAdd) {
-      const row = addRow(form, button.dataset.kzAdd);
-      q(row, "input, select")?.focus();
-    } else if (button.hasAttribute("data-kz-remove")) {
-      removeRow(form, button.closest("[data-kz-row]"));
-    } else if (button.dataset.kzAddMonth) {
-      const list = q(form, `[data-kz-keyed]${attr("data-kz-keyed", button.dataset.kzAddMonth)}`);
-      const used = keyedRows(list).map(keyOfRow);
-      const key = state.horizon.find((month) => !used.includes(month));
-      if (!key) return;
-      q(addKeyedRow(form, list, key), "select")?.focus();
-    } else if (button.hasAttribute("data-kz-remove-month")) {
-      const row = button.closest("[data-kz-keyed-row]");
-      const list = row.parentElement;
-      row.remove();
-      refreshKeyed(form, list);
-      q(list.closest("[data-kz-recurring]"), "button[data-kz-add-month]")?.focus();
-    } else {
-      return;
-    }
-    notify(form);
-  });
+function removeMonth(form, row) {
+  const list = row.parentElement;
+  row.remove();
+  refreshKeyed(form, list);
+  q(list.closest("[data-kz-recurring]"), "button[data-kz-add-month]")?.focus();
+}
 
-  form.addEventListener("paste", onPaste);
+// The add and remove buttons of the row lists and keyed rows.
+function onClick(form, event) {
+  const button = event.target.closest?.("button");
+  if (!button || !form.contains(button)) return;
+  if (button.dataset.kzAdd) q(addRow(form, button.dataset.kzAdd), "input, select")?.focus();
+  else if (button.hasAttribute("data-kz-remove")) removeRow(form, button.closest("[data-kz-row]"));
+  else if (button.dataset.kzAddMonth) addFreeMonth(form, button.dataset.kzAddMonth);
+  else if (button.hasAttribute("data-kz-remove-month")) removeMonth(form, button.closest("[data-kz-keyed-row]"));
+  else return;
+  notify(form);
+}
 
-  // A message inside a closed <details> (季節による増減) would not be seen: open it.
+// A message inside a closed <details> (季節による増減) would not be seen: open it.
+function openDetailsWithErrors(form) {
   const observer = new MutationObserver((records) => {
     for (const record of records) {
       const slot = /** @type {HTMLElement} */ (record.target);
@@ -638,63 +625,102 @@ export function setup(ctx) {
   for (const slot of all(form, "details .kz-error")) observer.observe(slot, { attributes: true, attributeFilter: ["hidden"] });
 }
 
-/** Before a request (share link, autosave, file) fills the form: make an input for every path. */
-export function prepare(ctx, flat) {
-  const { form } = ctx;
-  const state = stateOf(form);
-  state.cache.clear();
+export function setup(ctx) {
+  const { form, root } = ctx;
+  stateOf(form).horizon = ctx.layout?.months ?? [];
+  for (const list of all(form, "[data-kz-keyed]")) refreshKeyed(form, list);
+  for (const grid of all(form, "[data-kz-grid]")) if (!grid.closest("[hidden]")) syncGrid(form, grid);
+  form.addEventListener("input", (event) => onInput(form, event));
+  form.addEventListener("change", (event) => onChange(form, root, event));
+  form.addEventListener("click", (event) => onClick(form, event));
+  form.addEventListener("paste", onPaste);
+  openDetailsWithErrors(form);
+}
+
+/**
+ * The worker's layout for the request it just computed (ForecastForm.layout): when the table's
+ * months changed (開始の年月 or 月数), every grid, month select and 実績 box follows, and dated
+ * entries outside the new months move (the sentence that says so goes to the action status).
+ * Returns whether the form changed, so that app.mjs computes again.
+ */
+export function layout(ctx, next) {
+  const state = stateOf(ctx.form);
+  const presets = state.termsPending && next?.terms ? showPresets(ctx.form, next.terms) : false;
+  state.termsPending = false;
+  const months = next?.months;
+  if (!Array.isArray(months) || !months.length) return presets; // a start kaizen_core cannot read
+  if (!rebuild(ctx.form, months)) return presets;
+  sayMoved(ctx.root, state);
+  return true;
+}
+
+// A loaded request's terms, shown as rows so far, as the preset they match (from the worker).
+function showPresets(form, terms) {
+  let changed = false;
+  for (const box of all(form, "[data-kz-terms]")) {
+    const { preset, cash } = terms[box.dataset.kzTerms] ?? { preset: "cash", cash: "" };
+    const select = q(box, "[data-kz-preset]");
+    if (preset === "custom" || select.value !== "custom") continue;
+    select.value = preset;
+    q(box, "[data-kz-cash]").value = cash;
+    applyPreset(form, box);
+    changed = true;
+  }
+  return changed;
+}
+
+// The keys of a loaded request, with the lookups prepare() needs.
+function requestKeys(flat) {
   const keys = Object.keys(flat);
   const under = (prefix) => keys.filter((key) => key.startsWith(prefix));
-  const monthsUnder = (prefix) => under(`${prefix}.`).map((key) => key.slice(prefix.length + 1)).filter((k) => !k.includes("."));
-  const indices = (prefix) => {
-    const found = under(`${prefix}[`).map((key) => Number(/^\[(\d+)\]/.exec(key.slice(prefix.length))?.[1]));
-    return found.length ? Math.max(...found) + 1 : 0;
+  return {
+    keys,
+    under,
+    monthsUnder: (prefix) => under(`${prefix}.`).map((key) => key.slice(prefix.length + 1)).filter((k) => !k.includes(".")),
+    indices: (prefix) => {
+      const found = under(`${prefix}[`).map((key) => Number(/^\[(\d+)\]/.exec(key.slice(prefix.length))?.[1]));
+      return found.length ? Math.max(...found) + 1 : 0;
+    },
   };
-  const horizon = horizonOf(flat.start, flat.months) ?? readHorizon(form) ?? state.horizon;
-  state.horizon = horizon;
+}
 
-  // A seasonality given as a list of 12 is shown in the 1月…12月 inputs.
+// A seasonality given as a list of 12 is shown in the 1月…12月 inputs.
+function seasonalityAsMonths(flat, { under }) {
   for (const key of under("sales.seasonality[")) {
     const index = Number(/\[(\d+)\]$/.exec(key)?.[1]);
-    if (index < 12) flat[`sales.seasonality.${index + 1}`] = flat[key];
-    if (index < 12) delete flat[key];
+    if (index >= 12) continue;
+    flat[`sales.seasonality.${index + 1}`] = flat[key];
+    delete flat[key];
   }
+}
 
-  // Modes
-  const salesMode = q(form, "[data-kz-mode=sales]");
-  salesMode.value = under("sales.monthly.").length ? "monthly" : "base";
+// How sales, purchases and outsourcing are given, from the keys the request uses.
+function prepareModes(form, { keys, under }) {
+  q(form, "[data-kz-mode=sales]").value = under("sales.monthly.").length ? "monthly" : "base";
   for (const name of ["purchases", "outsourcing"]) {
-    const select = q(form, `[data-kz-mode=${name}]`);
     const has = (part) => keys.some((key) => key === `${name}.${part}` || key.startsWith(`${name}.${part}.`));
-    select.value = has("share_of_sales") ? "share" : has("amount") ? "amount" : has("monthly") ? "monthly" : "none";
+    q(form, `[data-kz-mode=${name}]`).value = has("share_of_sales") ? "share" : has("amount") ? "amount" : has("monthly") ? "monthly" : "none";
   }
   for (const select of all(form, "[data-kz-mode]")) applyMode(form, select);
+}
 
-  // Month grids (with any month the request has outside the table, so kaizen_core's message shows)
-  for (const grid of all(form, "[data-kz-grid]")) {
-    if (grid.closest("[data-kz-row]")) continue; // loan schedules: below, once the rows exist
-    syncGrid(form, grid, monthsUnder(grid.dataset.kzGrid));
-  }
-
-  // Terms
+// Terms: as rows until the worker says which preset they match (layout()).
+function prepareTerms(form, { indices }) {
   for (const box of all(form, "[data-kz-terms]")) {
     const prefix = box.dataset.kzTerms;
     const count = indices(prefix);
-    const rows = Array.from({ length: count }, (_, i) => [flat[`${prefix}[${i}].months_after`] ?? "", flat[`${prefix}[${i}].share`] ?? ""]);
-    const { preset, cash } = presetOf(rows);
-    q(box, "[data-kz-preset]").value = preset;
-    q(box, "[data-kz-cash]").value = cash;
+    q(box, "[data-kz-preset]").value = count ? "custom" : "cash";
+    q(box, "[data-kz-cash]").value = "";
     applyPreset(form, box, { keepRows: true });
-    if (preset === "custom") {
-      writeHiddenTerms(box, []);
-      setRowCount(form, prefix, count);
-    } else {
-      setRowCount(form, prefix, 0);
-      writeHiddenTerms(box, rows.map(() => ["", ""]));
-    }
+    writeHiddenTerms(box, []);
+    setRowCount(form, prefix, count);
   }
+  stateOf(form).termsPending = true;
+}
 
-  // Row lists
+// The row lists, with each loan's schedule grid (any month the request has outside the table too,
+// so that kaizen_core's message shows).
+function prepareLists(form, { indices, monthsUnder }) {
   for (const name of ["taxes", "capex", "asset_sales", "other_income", "other_payments", "loans"]) {
     setRowCount(form, name, indices(name));
   }
@@ -702,8 +728,10 @@ export function prepare(ctx, flat) {
     for (const grid of all(row, "[data-kz-grid]")) syncGrid(form, grid, monthsUnder(grid.dataset.kzGrid));
   }
   refreshMonthSelects(form);
+}
 
-  // Recurring amounts with months of a different amount
+// Recurring amounts with months of a different amount.
+function prepareRecurring(form, flat, { monthsUnder }) {
   for (const box of all(form, "[data-kz-recurring]")) {
     const key = box.dataset.kzRecurring;
     const list = q(box, "[data-kz-keyed]");
@@ -714,8 +742,10 @@ export function prepare(ctx, flat) {
     input.name = name;
     input.closest("[data-kz-field]").dataset.kzField = name;
   }
+}
 
-  // Actuals: up to the last month that has any
+// Actuals: up to the last month that has any, with the lines outside the usual ones.
+function prepareActuals(form, horizon, { under }) {
   const actualMonths = new Map();
   for (const key of under("actuals.")) {
     const [, month, line] = key.split(".");
@@ -725,4 +755,24 @@ export function prepare(ctx, flat) {
   }
   const last = Math.max(-1, ...[...actualMonths.keys()].map((month) => horizon.indexOf(month)));
   syncActuals(form, last + 1, Object.fromEntries(actualMonths));
+}
+
+/** Before a request (share link, autosave, file) fills the form: make an input for every path. */
+export function prepare(ctx, flat) {
+  const { form } = ctx;
+  const state = stateOf(form);
+  state.cache.clear();
+  const request = requestKeys(flat);
+  const named = monthsNamed(flat);
+  if (named && !named.every((key) => state.horizon.includes(key))) state.horizon = named;
+  seasonalityAsMonths(flat, request);
+  prepareModes(form, request);
+  for (const grid of all(form, "[data-kz-grid]")) {
+    if (grid.closest("[data-kz-row]")) continue; // loan schedules: with their rows
+    syncGrid(form, grid, request.monthsUnder(grid.dataset.kzGrid));
+  }
+  prepareTerms(form, request);
+  prepareLists(form, request);
+  prepareRecurring(form, flat, request);
+  prepareActuals(form, state.horizon, request);
 }

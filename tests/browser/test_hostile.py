@@ -240,6 +240,10 @@ def test_downturn_grid_follows_the_latest_month_however_written(page: Any, base_
     page.select_option("#kz-f-cause", "covid")
     page.fill("#kz-f-latest_month", typed)
     page.press("#kz-f-latest_month", "Tab")
+    # the rows are the worker's reading of 最近の月 (DownturnForm.layout), after its answer
+    page.wait_for_function(
+        "() => document.querySelector('[data-kz-grid-body] tr')?.dataset.year <= '2019'", timeout=15_000
+    )
     years = page.eval_on_selector_all(
         "[data-kz-grid-body] tr", "rows => rows.map(row => Number(row.dataset.year))"
     )

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 import pytest
 
 from calculators.forms import parse_show_if, show_if_data, shows
 from calculators.html import row_keys, table
+from calculators.worker import compute
 from hooks.tools import render_tool
 from tests.unit.html_page import Page
 
@@ -100,3 +102,39 @@ def test_every_section_of_a_result_has_a_key(tool: str) -> None:
     assert len(blocks) > 5, tool
     for attrs in blocks:
         assert re.search(r'\b(data-kz-key|id|aria-labelledby)="[^"]+"', attrs), (tool, attrs)
+
+
+def test_the_worker_returns_the_layout_python_reads_from_the_request() -> None:
+    """The widgets never read a month: 最近の月 and 開始の年月 in 令和, 月数 in words, the years of the
+    業況悪化 grid and the 資金繰り表's months come back with the answer (also an answer with errors)."""
+    downturn = json.loads(compute("downturn", json.dumps({"cause": "covid", "latest_month": "令和4年9月"})))
+    assert downturn["layout"]["years"] == [2018, 2019, 2020, 2021, 2022]  # COVID reaches back to 2018
+    assert downturn["layout"]["all_years"] == [2018, 2019, 2020, 2021, 2022]
+    assert downturn["layout"]["max"] == 5
+    request = {
+        "start": "令和9年1月",
+        "months": "3か月",
+        "collection": [{"months_after": "1", "share": "１００％"}],
+    }
+    forecast = json.loads(compute("forecast", json.dumps(request, ensure_ascii=False)))
+    assert forecast["status"] != 0  # no opening balance: errors, and still the layout
+    assert forecast["layout"]["months"] == ["2027-01", "2027-02", "2027-03"]
+    assert forecast["layout"]["terms"]["collection"]["preset"] == "next"
+    unreadable = json.loads(compute("forecast", json.dumps({"start": "去年", "months": "3"})))
+    assert unreadable["layout"]["months"] is None
+    assert json.loads(compute("subsidy", json.dumps({"programme": "vup"})))["layout"] == {}
+
+
+def test_the_preset_rows_and_the_method_words_are_page_data() -> None:
+    forecast = render_tool("forecast", as_of="2026-11-21")
+    rows = re.findall(r'data-kz-preset-rows="([^"]+)"', forecast)
+    assert rows
+    assert {json.loads(unescape(text))["next2"][0][0] for text in rows} == {"2"}
+    downturn = render_tool("downturn", as_of="2026-11-21")
+    vocabulary = json.loads(downturn.split('id="kz-downturn-vocabulary">')[1].split("</script>")[0])
+    assert vocabulary["method"]["②"] == "2"
+    assert vocabulary["method"]["3"] == "3"
+    eligibility = render_tool("eligibility", as_of="2026-11-21")
+    opened = re.search(r'<details class="kz-advanced" data-kz-open-when-given="([^"]+)"', eligibility)
+    assert opened
+    assert json.loads(unescape(opened.group(1))) == ["programme", "route", "as_of"]

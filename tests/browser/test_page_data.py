@@ -1,0 +1,86 @@
+"""The page script keeps a request's shape as Python does (calculators/app.mjs unflatten against
+calculators/forms.py unflatten): a list index the form did not send stays as null, never compacted."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+
+from calculators.forms import unflatten
+from tests.browser.conftest import wait_ready
+from tests.site_build import ROOT
+
+CASES = [
+    {"fees.plan": "22.5万", "programme": "vup"},
+    {"loans[1].balance": "100万", "loans[1].name": "B銀行"},  # row 0 left empty
+    {"loans[0].balance": "1", "loans[2].balance": "3", "start": "2026-04"},
+    {"margins[1].method": "2", "margins[1].current.sales": "1億"},
+    {"collection[0].months_after": "0", "collection[0].share": "30%", "collection[1].months_after": "1"},
+    {"sales.seasonality[11]": "130%"},
+]
+
+
+@pytest.mark.parametrize("flat", CASES)
+def test_the_page_script_builds_the_request_python_builds(
+    page: Any, base_url: str, flat: dict[str, str]
+) -> None:
+    page.goto(f"{base_url}/tools/subsidy/")
+    page.wait_for_function("() => document.querySelector('script[src$=\"runtime/app.mjs\"]')")
+    built = page.evaluate(
+        """async (flat) => {
+          const src = document.querySelector('script[src$="runtime/app.mjs"]').src;
+          const { unflatten } = await import(src);
+          return unflatten(flat);
+        }""",
+        flat,
+    )
+    assert built == unflatten(flat)
+    if any("[1]" in key or "[2]" in key for key in flat) and "[0]" not in "".join(flat):
+        assert None in next(value for value in built.values() if isinstance(value, list))
+
+
+def _link(request: dict[str, Any]) -> str:
+    return "#q=" + base64.urlsafe_b64encode(json.dumps(request, ensure_ascii=False).encode()).decode().rstrip(
+        "="
+    )
+
+
+def test_a_linked_forecast_follows_pythons_reading_of_its_months_and_terms(page: Any, base_url: str) -> None:
+    """The link's start is written in 令和 and its terms as rows: the table's months and the preset
+    shown come from the worker (ForecastForm.layout), not from a reader in the page script."""
+    request = json.loads((ROOT / "calculators" / "examples" / "forecast.json").read_text(encoding="utf-8"))
+    request.update(
+        start="令和9年1月",
+        months="6か月",
+        collection=[{"months_after": "1", "share": "100%"}],
+        opening_receivables={},
+        opening_payables={},
+        payroll="120万",
+        taxes=[],
+        capex=[],
+    )
+    page.goto(f"{base_url}/tools/forecast/{_link(request)}")
+    wait_ready(page)
+    page.wait_for_function(
+        "() => document.querySelector('[data-kz-terms=collection] [data-kz-preset]').value === 'next'",
+        timeout=15_000,
+    )
+    months = page.eval_on_selector_all(
+        '[data-kz-grid="opening_receivables"] input', "inputs => inputs.map(input => input.name)"
+    )
+    assert months == [f"opening_receivables.2027-0{m}" for m in (1, 2, 3)]
+    live = page.evaluate("globalThis.kaizenTool.request")
+    assert live["collection"] == [{"months_after": "1", "share": "100%"}]
+    assert json.loads(page.text_content("#kz-result"))["rows"][0]["month"] == "2027-01"
+
+
+def test_a_link_that_names_the_programme_opens_the_advanced_settings(page: Any, base_url: str) -> None:
+    request = json.loads((ROOT / "calculators" / "examples" / "eligibility.json").read_text(encoding="utf-8"))
+    page.goto(f"{base_url}/tools/eligibility/")
+    assert page.eval_on_selector("details.kz-advanced", "node => node.open") is False
+    page.goto(f"{base_url}/tools/eligibility/{_link({**request, 'programme': 'Vアップ'})}")
+    page.wait_for_function("() => document.querySelector('details.kz-advanced').open", timeout=15_000)
+    assert page.input_value('[name="programme"]') == "vup"
