@@ -59,6 +59,7 @@ EDIT_FIELD = {
     "downturn": ("latest_month", None),
     "forecast": ("opening_balance", ["300万", "100万", "50万", "△20万", "500万"]),
     "benchmark": ("periods[2].sales", ["1.1億", "9000万", "1.2億", "8000万", "1億"]),
+    "plan": ("years[4].sales", ["1.8億", "1.6億", "1.75億", "1.5億", "1.7億"]),
 }
 # A browser that has just started is still busy with its own start for about half a second: Chromium
 # 156 builds its address-bar drop-down then (about 300 chrome:// modules in a renderer of its own),
