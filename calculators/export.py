@@ -27,7 +27,7 @@ from typing import Any
 from calculators.cells import Computed, ComputedText
 from calculators.forms import ToolForm, flatten, form_for, form_value, unflatten
 from calculators.html import japanese_partial_date, reference_title
-from calculators.views import ExportTable, view
+from calculators.views import ExportTable, files, view
 from kaizen_core.errors import InputError
 from kaizen_core.numbers import parse_count, parse_rate, parse_yen, shorten
 from kaizen_core.spreadsheet import FORMULA_START, decode_csv, neutralise
@@ -218,11 +218,10 @@ def _write_sheet(workbook: Any, title: str, rows: list[list[Any]], *, inputs: bo
 def file_bytes(tool: str, kind: str, request: dict[str, Any], response: dict[str, Any]) -> bytes:
     """A download that a view offers besides CSV and xlsx: its ``FILES`` maps a kind (the file's
     extension) to (MIME type, maker of the bytes), e.g. the subsidy tool's calendar of deadlines."""
-    files = getattr(view(tool), "FILES", {})
-    if kind not in files:
+    offered = files(tool)
+    if kind not in offered:
         raise InputError.single("", f"このツールでは「{shorten(str(kind))}」の形式では保存できません。")
-    data: bytes = files[kind][1](request, response)
-    return data
+    return offered[kind][1](request, response)
 
 
 def xlsx_bytes(tool: str, request: dict[str, Any], response: dict[str, Any]) -> bytes:

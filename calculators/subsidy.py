@@ -536,7 +536,10 @@ def export_tables(response: dict[str, Any]) -> list[tuple[str, list[str], list[l
 
 
 if TYPE_CHECKING:  # mypy checks this module against what a tool page's view provides
+    from collections.abc import Mapping
+
     import calculators.subsidy as _self
-    from calculators.views import ToolView
+    from calculators.views import FileMaker, ToolView
 
     _view: ToolView = _self
+    _files: Mapping[str, FileMaker] = FILES

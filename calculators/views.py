@@ -10,13 +10,15 @@ mypy reads::
 
         _view: ToolView = _self
 
-so that mypy checks every view against the protocol in the view's own file.
+so that mypy checks every view against the protocol in the view's own file. A view may also offer
+its own downloads besides CSV and xlsx, ``FILES`` (kind → :data:`FileMaker`, read by :func:`files`);
+its check then adds ``_files: Mapping[str, FileMaker] = FILES``.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
 
 # One table of a download: its title, its header row and its rows (calculators.export).
 ExportTable = tuple[str, Sequence[str], Sequence[Sequence[Any]]]
+# A view's own download besides CSV and xlsx: its MIME type and what makes its bytes from the
+# request and the response (e.g. the subsidy tool's calendar of deadlines).
+FileMaker = tuple[str, Callable[[dict[str, Any], dict[str, Any]], bytes]]
 
 
 class ToolView(Protocol):
@@ -53,6 +58,13 @@ def view(tool: str) -> ToolView:
     if entry.view is None:
         raise KeyError(tool)
     return cast("ToolView", import_module(entry.view))
+
+
+def files(tool: str) -> Mapping[str, FileMaker]:
+    """A view's own downloads, by kind (the file's extension): its optional ``FILES``; none if it
+    has no such constant."""
+    found: Mapping[str, FileMaker] = getattr(view(tool), "FILES", {})
+    return found
 
 
 def example_path(tool: str) -> Path:
