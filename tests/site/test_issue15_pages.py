@@ -58,7 +58,7 @@ def test_the_batch_notice_speaks_to_council_staff() -> None:
 
 def test_the_forecast_page_has_the_printed_chunks(built_site: Path) -> None:
     html = (built_site / "tools" / "forecast" / "index.html").read_text(encoding="utf-8")
-    assert '<section class="kz-print-only kz-fc-print">' in html
+    assert '<section class="kz-print-only kz-fc-print" data-kz-key="print">' in html
     assert '<section class="kz-no-print" aria-labelledby="kz-fc-table-heading">' in html
     css = (built_site / "assets" / "site.css").read_text(encoding="utf-8")
     assert "@page kz-landscape" in css

@@ -90,7 +90,7 @@ def test_the_forecast_cites_what_its_figures_rest_on() -> None:
 def test_the_printed_table_repeats_the_labels_on_each_chunk(months: int, chunks: int) -> None:
     _, response = _forecast(months=months)
     html = forecast_table.print_tables(response)
-    assert html.startswith('<section class="kz-print-only kz-fc-print">')
+    assert html.startswith('<section class="kz-print-only kz-fc-print" data-kz-key="print">')
     tables = re.findall(r"<table .*?</table>", html)
     assert len(tables) == chunks
     for index, table_html in enumerate(tables):
