@@ -117,6 +117,18 @@ FORM = BenchmarkForm(
             ),
             widget="widgets/benchmark_grid.html",
         ),
+        Section(
+            "そのほか",
+            (
+                Field(
+                    "as_of",
+                    "基準日（任意）",
+                    "date",
+                    help="どの日に有効な計算式と出典で計算するかを決める日付です。空欄なら今日。",
+                    placeholder="例：2026-04-01",
+                ),
+            ),
+        ),
     ),
     widget_fields=_widget_fields(),
 )
