@@ -7,13 +7,14 @@ items in the order the work happens. Caps, tiers and rates come from the dated p
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from kaizen_core import deadlines
 from kaizen_core.errors import ErrorCollector
-from kaizen_core.numbers import Month, format_date, format_man, format_rate, format_yen
+from kaizen_core.numbers import Month, format_date, format_man, format_rate, format_yen, json_repr
 from kaizen_core.params import RuleSet
 from kaizen_core.request import Reader
 
@@ -268,19 +269,35 @@ SCHEDULE_LABELS = {
 }
 
 
+def _settlement_month(reader: Reader) -> int | None:
+    """決算月: 1 to 12, also written 「3月」「３月決算」."""
+    raw = reader.raw("settlement_month")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    month = None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        month = raw
+    elif isinstance(raw, str):
+        text = unicodedata.normalize("NFKC", raw).strip().removesuffix("決算").removesuffix("月").strip()
+        if text.isascii() and text.isdigit() and len(text) <= 2:
+            month = int(text)
+    if month is None or not 1 <= month <= 12:
+        reader.errors.add(
+            reader.field("settlement_month"),
+            f"{SCHEDULE_LABELS['settlement_month']}：「{json_repr(raw)}」は決算月として読み取れません。"
+            "1〜12の数で入力してください（3月決算なら3。「3月」とも書けます）。",
+        )
+        return None
+    return month
+
+
 def _read_schedule(reader: Reader) -> deadlines.Dates:
     """The optional dates behind the 期限 and the months of the payments."""
     child = reader.child("schedule", "日付と支払いの月")
     if child is None:
         return deadlines.Dates()
     child.check_keys(set(SCHEDULE_LABELS))
-    settlement = child.count("settlement_month", SCHEDULE_LABELS["settlement_month"])
-    if settlement is not None and not 1 <= settlement <= 12:
-        child.errors.add(
-            child.field("settlement_month"),
-            f"決算月：1〜12の数で入力してください（3月決算なら3）。「{settlement}」は月になりません。",
-        )
-        settlement = None
+    settlement = _settlement_month(child)
     return deadlines.Dates(
         accepted=child.calendar_date("accepted", SCHEDULE_LABELS["accepted"]),
         plan_date=child.calendar_date("plan_date", SCHEDULE_LABELS["plan_date"]),

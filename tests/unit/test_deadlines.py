@@ -320,3 +320,32 @@ def test_the_handoff_carries_every_yen_of_the_self_pay_and_the_subsidy(
     assert sum(memos) == response["subsidy_total"] - response["payments"][-1]["held_after"]
     assert all(m["amount"] == "0" for m in handoff.get("other_income", []))
     assert run("forecast", handoff)["closing_balance"] == -response["self_pay_total"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "end"),
+    [
+        ("3月", "2028-03-31"),
+        ("３月決算", "2028-03-31"),
+        (" 12 ", "2027-12-31"),
+        (6, "2028-06-30"),
+        ("03", "2028-03-31"),
+    ],
+)
+def test_the_settlement_month_reads_the_ways_people_write_it(typed: Any, end: str) -> None:
+    request = {"programme": "vup", "as_of": "2026-11-21", "fees": {"plan": 1, "monitoring_final": 1}}
+    request["schedule"] = {"plan_date": "2026-07-31", "settlement_month": typed}
+    items = run("subsidy", request)["deadlines"]["items"]
+    assert [item["date"] for item in items if item["id"] == "monitoring_end"] == [end]
+
+
+@pytest.mark.parametrize("typed", ["0", 13, "三月", True, 3.5, "3か月"])
+def test_a_settlement_month_that_is_no_month_is_named_with_what_is_accepted(typed: Any) -> None:
+    from kaizen_core.errors import InputError
+
+    with pytest.raises(InputError) as raised:
+        run("subsidy", {"programme": "vup", "fees": {"plan": 1}, "schedule": {"settlement_month": typed}})
+    errors = raised.value.as_dict()["errors"]
+    assert [error["field"] for error in errors] == ["schedule.settlement_month"]
+    assert errors[0]["message"].startswith("決算月：「")
+    assert errors[0]["message"].endswith("1〜12の数で入力してください（3月決算なら3。「3月」とも書けます）。")
