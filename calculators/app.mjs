@@ -208,12 +208,6 @@ function formToRequestIgnoringVisibility(form) {
 // silently, and a link or saved form that cannot be read says so.
 
 const LIMITS = { linkChars: 200_000, savedChars: 200_000, depth: 8, nodes: 5_000, keyChars: 120, valueChars: 2_000 };
-const MONTH_PATTERN = "(?:19|20|21)\\d{2}-(?:0[1-9]|1[0-2])";
-const TOKEN_PATTERNS = [
-  ["__I__", "\\d{1,2}"],
-  ["__M__", MONTH_PATTERN],
-  ["__K__", "[a-z_]{1,40}"],
-];
 const SOURCE_NAMES = { link: "このリンク", saved: "この端末に保存していた入力", file: "このファイル" };
 
 class LoadProblem extends Error {}
@@ -331,12 +325,15 @@ function escapeRegExp(text) {
 }
 
 // A field name as a pattern: a concrete row ("loans[1]") or month ("2026-07") stands for any, and
-// the tokens of the row and cell <template>s for what they are replaced with.
-function namePattern(name) {
+// the tokens of the row and cell <template>s for what they are replaced with. What a row index, a
+// month and a line key may be is the form's data-kz-key-tokens (calculators/forms.py KEY_TOKENS,
+// the same patterns ToolForm.known uses).
+/** @param {string} name @param {Record<string, string>} tokens */
+function namePattern(name, tokens) {
   let pattern = escapeRegExp(name)
-    .replace(/\\\[\d+\\\]/g, "\\[\\d{1,2}\\]")
-    .replace(/(?<!\d)\d{4}-\d{2}(?!\d)/g, MONTH_PATTERN);
-  for (const [token, replacement] of TOKEN_PATTERNS) pattern = pattern.split(token).join(replacement);
+    .replace(/\\\[\d+\\\]/g, `\\[${tokens.__I__}\\]`)
+    .replace(/(?<!\d)\d{4}-\d{2}(?!\d)/g, tokens.__M__);
+  for (const [token, replacement] of Object.entries(tokens)) pattern = pattern.split(token).join(replacement);
   return pattern;
 }
 
@@ -351,10 +348,11 @@ function vocabulary(context) {
     for (const template of root.querySelectorAll("template")) scan(template.content);
   };
   scan(context.form);
+  const tokens = JSON.parse(context.form.dataset.kzKeyTokens);
   const patterns = new Set();
   for (const name of names) {
     const expanded = name.includes("__P__") ? [...grids].map((grid) => name.split("__P__").join(grid)) : [name];
-    for (const one of expanded) patterns.add(namePattern(one));
+    for (const one of expanded) patterns.add(namePattern(one, tokens));
   }
   context.vocabulary = new RegExp(`^(?:${[...patterns].join("|")})$`);
   return context.vocabulary;

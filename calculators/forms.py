@@ -28,10 +28,18 @@ CHECK_OPTIONS = (("true", "はい"), ("false", "いいえ"))
 # accepts only what the form itself writes: a real month (YYYY-MM, 01-12, the years kaizen_core
 # reads) and an index below MAX_LIST_ITEMS.
 MONTH_KEY = r"([^.\[\]]+)"
-REAL_MONTH_KEY = r"((?:19[0-9]{2}|2[01][0-9]{2}|2200)-(?:0[1-9]|1[0-2]))"
 INDEX = r"\[(\d+)\]"
 MAX_LIST_ITEMS = 100
-REAL_INDEX = r"\[([0-9]|[1-9][0-9])\]"
+# What the form itself writes where a name has a row index, a month or a line key: the same
+# patterns in known() and, as the form's data-kz-key-tokens, in app.mjs's check of the keys of a
+# share link, a saved form or a file (the tokens are those of the widgets' <template>s).
+KEY_TOKENS = {
+    "__I__": "(?:[0-9]|[1-9][0-9])",  # below MAX_LIST_ITEMS
+    "__M__": "(?:19[0-9]{2}|2[01][0-9]{2}|2200)-(?:0[1-9]|1[0-2])",  # the years kaizen_core reads
+    "__K__": "[a-z_]{1,40}",
+}
+REAL_MONTH_KEY = f"({KEY_TOKENS['__M__']})"
+REAL_INDEX = rf"\[({KEY_TOKENS['__I__']})\]"
 
 
 @dataclass(frozen=True)
@@ -156,6 +164,11 @@ class ToolForm:
         time (``data-kz-layout``) and returned by the worker with every answer. None by default."""
         del values
         return {}
+
+    @staticmethod
+    def key_tokens_json() -> str:
+        """:data:`KEY_TOKENS` as the JSON of the form's ``data-kz-key-tokens`` attribute."""
+        return json.dumps(KEY_TOKENS, separators=(",", ":"))
 
     def layout_json(self, values: dict[str, Any]) -> str:
         """:meth:`layout` as the JSON of the form's ``data-kz-layout`` attribute."""

@@ -12,7 +12,7 @@ from html import unescape
 
 import pytest
 
-from calculators.forms import parse_show_if, show_if_data, shows
+from calculators.forms import KEY_TOKENS, form_for, parse_show_if, show_if_data, shows
 from calculators.html import row_keys, table
 from calculators.worker import compute
 from hooks.tools import render_tool
@@ -138,3 +138,21 @@ def test_the_preset_rows_and_the_method_words_are_page_data() -> None:
     opened = re.search(r'<details class="kz-advanced" data-kz-open-when-given="([^"]+)"', eligibility)
     assert opened
     assert json.loads(unescape(opened.group(1))) == ["programme", "route", "as_of"]
+
+
+def test_the_key_tokens_are_the_patterns_known_uses_and_page_data() -> None:
+    """app.mjs checks a loaded request's keys with the form's data-kz-key-tokens: the very patterns
+    ToolForm.known accepts (a row index below 100, a month kaizen_core reads)."""
+    form = form_for("forecast")
+    assert form.known("loans[99].balance")
+    assert not form.known("loans[100].balance")
+    assert not form.known("loans[01].balance")
+    assert form.known("sales.monthly.2200-12")
+    assert not form.known("sales.monthly.2201-01")
+    html = render_tool("forecast", as_of="2026-11-21")
+    tokens = json.loads(unescape(re.search(r'data-kz-key-tokens="([^"]+)"', html).group(1)))  # type: ignore[union-attr]
+    assert tokens == KEY_TOKENS
+    assert re.fullmatch(tokens["__I__"], "99")
+    assert not re.fullmatch(tokens["__I__"], "100")
+    assert re.fullmatch(tokens["__M__"], "2026-04")
+    assert not re.fullmatch(tokens["__M__"], "2026-13")
