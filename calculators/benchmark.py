@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from calculators.forms import YEN_HELP, Field, Section, ToolForm, input_rows
+from calculators.forms import YEN_HELP, Field, Section, ToolForm, input_rows, parsed_values
 from calculators.html import esc, explanation, headline, inputs_summary, share_link, sources, table, warnings
 from kaizen_core.benchmark import FIELDS, INDICATORS, MAX_PERIODS, PREVIOUS_SALES_LABEL
 from kaizen_core.numbers import format_yen
@@ -188,9 +188,39 @@ def _reasons_table(response: dict[str, Any]) -> str:
                 ]
             )
     return (
-        '<details class="kz-reasons"><summary>計算式に入れた数字（値がない指標はその理由）</summary>'
+        '<section class="kz-bm-reasons" aria-labelledby="kz-bm-reasons-heading">'
+        '<h3 id="kz-bm-reasons-heading">計算式に入れた数字（値がない指標はその理由）</h3>'
         + table("計算の内訳", ["決算期と指標", "値", "計算（または計算できない理由）"], rows, numeric=(1,))
-        + "</details>"
+        + "</section>"
+    )
+
+
+def _inputs_table(request: dict[str, Any]) -> str:
+    """The inputs as the printed page shows them: the same rows and columns as the form, each value
+    as typed with the amount it was read as (forms print poorly; a list of 38 lines reads worse)."""
+    periods = request.get("periods") if isinstance(request, dict) else None
+    if not isinstance(periods, list) or not periods:
+        return inputs_summary(input_rows(TOOL, request))
+    parsed = parsed_values(TOOL, request)
+    rows = []
+    for key, label in _ROW_LABELS:
+        cells = []
+        for index, period in enumerate(periods):
+            value = period.get(key) if isinstance(period, dict) else None
+            name = f"periods[{index}].{key}"
+            shown = "" if value in (None, "") else str(value)
+            if name in parsed and parsed[name] != shown:
+                shown = f"{shown}（{parsed[name]}）"
+            cells.append(esc(shown))
+        if any(cells):
+            rows.append([esc(label), *cells])
+    extra = [(label, value) for label, value in input_rows(TOOL, request) if label == "基準日（任意）"]
+    return (
+        '<section class="kz-inputs-summary kz-print-only" aria-labelledby="kz-inputs-heading">'
+        '<h3 id="kz-inputs-heading">入力した内容</h3>'
+        + table("入力した決算の数字", ["項目", *(f"{n + 1}期目" for n in range(len(periods)))], rows)
+        + "".join(f"<p>{esc(label)}：{esc(value)}</p>" for label, value in extra)
+        + "</section>"
     )
 
 
@@ -296,7 +326,7 @@ def chart(response: dict[str, Any]) -> str:
     """The six indicators over the fiscal years: one panel each, as each has its own unit."""
     panels = "".join(_panel(response, key, index) for index, key in enumerate(INDICATORS))
     return (
-        '<section class="kz-bm-chart" aria-labelledby="kz-bm-chart-heading">'
+        '<section class="kz-bm-chart" aria-labelledby="kz-bm-chart-heading" style="break-inside:avoid">'
         '<h3 id="kz-bm-chart-heading">6つの指標のグラフ</h3>'
         "<p>指標ごとに単位が違うため、1つずつ別のグラフにしています。棒の上の数字は上の表と同じ値です。</p>"
         '<ul class="kz-bm-panels" style="list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:0.5em 1em">'
@@ -382,7 +412,7 @@ def render(response: dict[str, Any], request: dict[str, Any]) -> str:
         + "".join(f"<li>{esc(note)}</li>" for note in response["notes"])
         + "</ul></section>"
         + sources(response, SOURCES_INTRO)
-        + inputs_summary(input_rows(TOOL, request))
+        + _inputs_table(request)
         + "</div>"
     )
 
