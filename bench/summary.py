@@ -119,4 +119,8 @@ def summary_table(figures: dict[str, Any]) -> str:
             GOALS["visit"]["back to the first ms"],
         )
     )
+    lines.append(
+        _row("visit", "back from page cache", [v.get("back_cached", 0.0) for v in visits], None)
+        + "  (1.00: every run; Playwright's default switches the cache off, the bench does not)"
+    )
     return "\n".join(lines)
