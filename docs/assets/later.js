@@ -19,14 +19,18 @@
 // search index is loaded then (hooks/speed.py).
 (() => {
   let done = false;
+  const tool = document.querySelector('meta[name="kz-runtime"]') !== null;
   // Material mounts its page components (content, table of contents, header, navigation) when its
   // document$ emits, which it does on DOMContentLoaded; a bundle started after that event would
-  // mount only the search and the dialogs. So it is given the document once it has run.
+  // mount only the search and the dialogs. So on content pages it is given the document once it
+  // has run. Tool pages are left as they have been (their results are rebuilt by app.mjs, and
+  // Material's content component would wrap their tables and add a long task after the first
+  // result; they have no table of contents to follow).
   let contentLoaded = false;
   document.addEventListener("DOMContentLoaded", () => (contentLoaded = true), { once: true });
   const started = () => {
     const document$ = /** @type {{ next?: (d: Document) => void } | undefined} */ (/** @type {any} */ (window).document$);
-    if (contentLoaded && typeof document$?.next === "function") document$.next(document);
+    if (!tool && contentLoaded && typeof document$?.next === "function") document$.next(document);
   };
   const load = () => {
     if (done) return;
@@ -43,7 +47,6 @@
   };
   // from a file, at once; and on a page opened from a search result (?h=), whose query it marks
   if (location.protocol === "file:" || new URLSearchParams(location.search).has("h")) return load();
-  const tool = document.querySelector('meta[name="kz-runtime"]') !== null;
 
   /** @param {KeyboardEvent} event */
   const searchKey = (event) => {
