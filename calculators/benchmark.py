@@ -190,7 +190,7 @@ def _reasons_table(response: dict[str, Any]) -> str:
     return (
         '<section class="kz-bm-reasons" aria-labelledby="kz-bm-reasons-heading">'
         '<h3 id="kz-bm-reasons-heading">計算式に入れた数字（値がない指標はその理由）</h3>'
-        + table("計算の内訳", ["決算期と指標", "値", "計算（または計算できない理由）"], rows, numeric=(1,))
+        + table("計算の内訳", ["決算期と指標", "値", "計算または理由"], rows, numeric=(1,))
         + "</section>"
     )
 
