@@ -341,6 +341,7 @@ def _bars(
     texts: list[str],
     desc: str,
     *,
+    bar_name: str,
     line: tuple[Fraction, str] | None = None,
     tick: Any = _tick_label,
 ) -> str:
@@ -400,10 +401,9 @@ def _bars(
     parts.append(
         f'<line x1="{left}" x2="{width - right}" y1="{zero}" y2="{zero}" stroke="#212121" stroke-width="1.5"/>'
     )
-    legend = [
-        ('<rect width="14" height="14" fill="#5c6bc0"/>', "0以上"),
-        ('<rect width="14" height="14" fill="#b71c1c"/>', "マイナス"),
-    ]
+    legend = [('<rect width="14" height="14" fill="#5c6bc0"/>', bar_name)]
+    if any(value is not None and value < 0 for value in values):
+        legend.append(('<rect width="14" height="14" fill="#b71c1c"/>', "マイナス（実質債務超過）"))
     if line is not None:
         ly = y(line[0])
         parts.append(
@@ -483,7 +483,13 @@ def charts(response: dict[str, Any]) -> str:
         '<section class="kz-plan-charts" aria-labelledby="kz-plan-charts-heading">'
         '<h3 id="kz-plan-charts-heading">グラフ</h3>'
         + _bars(
-            "kz-plan-assets", "実質純資産の推移（各年度末）", asset_labels, assets, asset_texts, asset_desc
+            "kz-plan-assets",
+            "実質純資産の推移（各年度末）",
+            asset_labels,
+            assets,
+            asset_texts,
+            asset_desc,
+            bar_name="実質純資産",
         )
         + _bars(
             "kz-plan-debt",
@@ -492,6 +498,7 @@ def charts(response: dict[str, Any]) -> str:
             debts,
             debt_texts,
             debt_desc,
+            bar_name="債務償還年数（「計算不可」はキャッシュフローが0円以下の年）",
             line=(Fraction(target), f"目安（{target}年以下）"),
             tick=_years_tick,
         )

@@ -154,7 +154,13 @@ def _read(request: Any) -> tuple[Any, dict[str, Any], ErrorCollector]:
     reader.check_keys({"as_of", "base", "years", "actuals"})
     as_of = reader.as_of()
     base: dict[str, Any] = {"adjustments": []}
-    child = reader.child("base", "計画の前の年（直近の決算）", required=True)
+    # A missing base (an empty form) names each of its figures, so each message lands beside its field.
+    missing = reader.raw("base") is None
+    child = (
+        Reader({}, errors, "base", "計画の前の年（直近の決算）")
+        if missing
+        else reader.child("base", "計画の前の年（直近の決算）", required=True)
+    )
     if child is not None:
         child.check_keys({"cash", "borrowings", "net_assets", "adjustments"})
         base["cash"] = child.yen("cash", "直近の決算の現預金", required=True)

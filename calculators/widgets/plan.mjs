@@ -66,6 +66,8 @@ function rebuild(grid, count, values = gridValues(grid)) {
     heads.push(th);
   }
   head.replaceChildren(corner, ...heads);
+  const wrap = /** @type {HTMLElement | null} */ (grid.querySelector("[data-kz-plan-wrap]"));
+  if (wrap) wrap.hidden = count === 0; // a grid without columns shows its buttons only
   for (const row of grid.querySelectorAll("tbody tr[data-kz-plan-row]")) {
     const tr = /** @type {HTMLTableRowElement} */ (row);
     const key = tr.dataset.kzPlanRow ?? "";

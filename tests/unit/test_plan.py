@@ -47,8 +47,12 @@ def errors_of(request: Any) -> list[tuple[str, str]]:
     [
         pytest.param(
             {"years": years()},
-            [("base", "計画の前の年（直近の決算）を入力してください。")],
-            id="base missing",
+            [
+                ("base.cash", "直近の決算の現預金を入力してください。"),
+                ("base.borrowings", "直近の決算の借入金を入力してください。"),
+                ("base.net_assets", "直近の決算の純資産を入力してください。"),
+            ],
+            id="base missing: each figure is named",
         ),
         pytest.param(
             {"base": BASE},
