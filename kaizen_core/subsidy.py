@@ -14,7 +14,15 @@ from typing import Any
 
 from kaizen_core import deadlines
 from kaizen_core.errors import ErrorCollector
-from kaizen_core.numbers import Month, format_date, format_man, format_rate, format_yen, json_repr
+from kaizen_core.numbers import (
+    MAX_NUMBER_CHARS,
+    Month,
+    format_date,
+    format_man,
+    format_rate,
+    format_yen,
+    json_repr,
+)
 from kaizen_core.params import RuleSet
 from kaizen_core.request import Reader
 
@@ -274,6 +282,13 @@ def _settlement_month(reader: Reader) -> int | None:
     raw = reader.raw("settlement_month")
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
+    label = SCHEDULE_LABELS["settlement_month"]
+    if isinstance(raw, str) and len(raw) > MAX_NUMBER_CHARS:  # bounded before any normalising
+        reader.errors.add(
+            reader.field("settlement_month"),
+            f"{label}：「{json_repr(raw)}」は長すぎます（{MAX_NUMBER_CHARS}文字まで）。",
+        )
+        return None
     month = None
     if isinstance(raw, int) and not isinstance(raw, bool):
         month = raw
@@ -284,7 +299,7 @@ def _settlement_month(reader: Reader) -> int | None:
     if month is None or not 1 <= month <= 12:
         reader.errors.add(
             reader.field("settlement_month"),
-            f"{SCHEDULE_LABELS['settlement_month']}：「{json_repr(raw)}」は決算月として読み取れません。"
+            f"{label}：「{json_repr(raw)}」は決算月として読み取れません。"
             "1〜12の数で入力してください（3月決算なら3。「3月」とも書けます）。",
         )
         return None
