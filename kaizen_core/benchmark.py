@@ -95,6 +95,13 @@ def _read(request: Any) -> tuple[Any, list[dict[str, Any]], ErrorCollector]:
         return as_of, periods, errors
     labels: list[str | None] = []
     for index, (path, entry) in enumerate(reader.items("periods", "決算期")):
+        if raw[index] is None:  # an empty column between filled ones: one message, not twelve
+            errors.add(
+                path,
+                f"{index + 1}期目の数字がありません。古い期から順に、空の列を挟まずに入力してください。",
+            )
+            labels.append(None)
+            continue
         entry.check_keys({"label", *(key for key, _, _ in FIELDS), "previous_sales"})
         label = read_label(entry, "label", f"{index + 1}期目の決算期の名前")
         labels.append(label)

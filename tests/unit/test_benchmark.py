@@ -60,6 +60,11 @@ def period(**changes: Any) -> dict[str, Any]:
             id="four periods",
         ),
         pytest.param(
+            {"periods": [period(label="1期"), None, period(label="3期")]},
+            [("periods[1]", "2期目の数字がありません。古い期から順に、空の列を挟まずに入力してください。")],
+            id="an empty column between filled ones",
+        ),
+        pytest.param(
             {"periods": {"label": "2025年3月期"}},
             [("periods", "決算期：一覧（配列）で、古い期から順に指定してください。")],
             id="periods not a list",
