@@ -128,11 +128,10 @@ function fillForm(context, flat) {
     const raw = flat[element.name];
     const text = raw === undefined || raw === null ? "" : String(raw);
     if (element.type === "radio") {
-      const word = { はい: "true", いいえ: "false", yes: "true", no: "false" }[text.toLowerCase()] ?? text.toLowerCase();
-      element.checked = element.value === word;
+      element.checked = element.value === yesNo(context.form, text);
       if (element.checked || raw === undefined || raw === null || text === "") used.add(element.name);
     } else if (element.type === "checkbox") {
-      element.checked = text === "true" || text === "はい";
+      element.checked = yesNo(context.form, text) === "true";
       used.add(element.name);
     } else if (element.tagName === "SELECT") {
       if (text && ![...element.options].some((option) => option.value === text)) {
@@ -148,6 +147,17 @@ function fillForm(context, flat) {
   applyShowIf(context.form);
   openGivenDetails(context.form, flat);
   return Object.keys(flat).filter((key) => !used.has(key) && flat[key] !== null && flat[key] !== "");
+}
+
+// An answer as the form's radio and checkbox values: "true" or "false" for the words kaizen_core
+// reads as はい and いいえ (the form's data-kz-yes-no), else the text itself, lower-cased.
+/** @param {HTMLFormElement} form @param {string} text */
+function yesNo(form, text) {
+  const words = JSON.parse(form.dataset.kzYesNo || '{"true": [], "false": []}');
+  const lower = text.trim().toLowerCase();
+  if (words.true.includes(lower)) return "true";
+  if (words.false.includes(lower)) return "false";
+  return lower;
 }
 
 // <details data-kz-open-when-given='["programme", …]'> (詳しい設定) opens when a loaded request

@@ -18,6 +18,7 @@ from typing import Any
 from calculators.views import example_path, view
 from kaizen_core.errors import InputError
 from kaizen_core.numbers import format_percent, format_yen, parse_count, parse_month, parse_rate, parse_yen
+from kaizen_core.request import FALSE_WORDS, TRUE_WORDS
 
 TRI_OPTIONS = (("true", "はい"), ("false", "いいえ"), ("", "わからない"))
 # A checkbox as pages and files name its two states.
@@ -164,6 +165,12 @@ class ToolForm:
         time (``data-kz-layout``) and returned by the worker with every answer. None by default."""
         del values
         return {}
+
+    @staticmethod
+    def yes_no_json() -> str:
+        """How kaizen_core reads はい and いいえ (``あり``, ``1``, ``○`` …), as the form's
+        ``data-kz-yes-no``: app.mjs ticks a loaded request's answers with it."""
+        return json.dumps({"true": sorted(TRUE_WORDS), "false": sorted(FALSE_WORDS)}, ensure_ascii=False)
 
     @staticmethod
     def key_tokens_json() -> str:

@@ -29,13 +29,5 @@ export function prepare(ctx, flat) {
     const code = words[name]?.[text];
     if (text && code) flat[name] = code;
   }
-  const yes = new Set(words.true ?? []);
-  const no = new Set(words.false ?? []);
-  for (const [name, value] of Object.entries(flat)) {
-    const control = ctx.form.querySelector(`[name="${CSS.escape(name)}"]`);
-    if (!control || (control.type !== "radio" && control.type !== "checkbox")) continue;
-    const word = asText(value).toLowerCase();
-    if (yes.has(word)) flat[name] = "true";
-    else if (no.has(word)) flat[name] = "false";
-  }
+  // はい・いいえ however written (あり, ○ …): app.mjs, with the form's data-kz-yes-no
 }

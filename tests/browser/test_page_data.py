@@ -84,3 +84,15 @@ def test_a_link_that_names_the_programme_opens_the_advanced_settings(page: Any, 
     page.goto(f"{base_url}/tools/eligibility/{_link({**request, 'programme': 'Vアップ'})}")
     page.wait_for_function("() => document.querySelector('details.kz-advanced').open", timeout=15_000)
     assert page.input_value('[name="programme"]') == "vup"
+
+
+def test_a_link_answers_yes_and_no_as_kaizen_core_reads_them(page: Any, base_url: str) -> None:
+    """「あり」 and 「○」 tick はい: the words are the form's data-kz-yes-no (kaizen_core's)."""
+    request = json.loads((ROOT / "calculators" / "examples" / "eligibility.json").read_text(encoding="utf-8"))
+    request.update(needs_financial_support="あり", adviser_is_lender="○")
+    page.goto(f"{base_url}/tools/eligibility/{_link(request)}")
+    page.wait_for_function(
+        "() => document.querySelector('[name=needs_financial_support][value=true]').checked", timeout=15_000
+    )
+    assert page.is_checked('[name="adviser_is_lender"][value="true"]')
+    assert page.text_content("#kz-load-notice").strip() == ""

@@ -16,6 +16,7 @@ from calculators.forms import KEY_TOKENS, form_for, parse_show_if, show_if_data,
 from calculators.html import row_keys, table
 from calculators.worker import compute
 from hooks.tools import render_tool
+from kaizen_core.request import FALSE_WORDS, TRUE_WORDS
 from tests.unit.html_page import Page
 
 TOOLS = ("subsidy", "eligibility", "downturn", "forecast")
@@ -156,3 +157,11 @@ def test_the_key_tokens_are_the_patterns_known_uses_and_page_data() -> None:
     assert not re.fullmatch(tokens["__I__"], "100")
     assert re.fullmatch(tokens["__M__"], "2026-04")
     assert not re.fullmatch(tokens["__M__"], "2026-13")
+
+
+def test_the_yes_and_no_words_are_kaizen_cores() -> None:
+    html = render_tool("eligibility", as_of="2026-11-21")
+    words = json.loads(unescape(re.search(r'data-kz-yes-no="([^"]+)"', html).group(1)))  # type: ignore[union-attr]
+    assert set(words["true"]) == TRUE_WORDS
+    assert set(words["false"]) == FALSE_WORDS
+    assert "あり" in words["true"]
