@@ -60,6 +60,8 @@ SHORT_LINES = {
 }
 SIGNED = {key for key, _, signed, _ in YEAR_FIELDS if signed}
 FORECAST_PAGE = "../forecast/"
+# Years per printed table: five year columns and the row names fit the width of A4 portrait.
+PRINT_YEARS = 5
 
 
 @dataclass(frozen=True)
@@ -242,8 +244,7 @@ def _debt_cell(measure: dict[str, Any]) -> str:
     return f'<span class="kz-num">{esc(measure["display"])}</span>'
 
 
-def _rows_table(response: dict[str, Any]) -> str:
-    rows = response["rows"]
+def _figures_table(caption: str, rows: list[dict[str, Any]], response: dict[str, Any]) -> str:
     lines = []
     for line in response["lines"]:
         name = SHORT_LINES.get(line["key"], line["label"])
@@ -256,21 +257,43 @@ def _rows_table(response: dict[str, Any]) -> str:
             *(_debt_cell(row["debt_repayment_years"]) for row in rows),
         ]
     )
-    numeric = range(1, len(rows) + 1)
-    body = table(
-        "年度ごとの数字（計画）",
+    return table(
+        caption,
         ["項目", *(row["label"] for row in rows)],
         lines,
-        numeric=numeric,
+        numeric=range(1, len(rows) + 1),
         css="kz-plan-rows",
     )
+
+
+def _rows_table(response: dict[str, Any]) -> str:
+    """The yearly figures; on paper in tables of PRINT_YEARS years each, so that none is cut off."""
+    rows = response["rows"]
+    caption = "年度ごとの数字（計画）"
+    body = _figures_table(caption, rows, response)
+    if len(rows) > PRINT_YEARS:
+        chunks = "".join(
+            _figures_table(
+                f"{caption}：{start + 1}〜{min(start + PRINT_YEARS, len(rows))}年目",
+                rows[start : start + PRINT_YEARS],
+                response,
+            )
+            for start in range(0, len(rows), PRINT_YEARS)
+        )
+        body = (
+            f'<div class="kz-no-print" data-kz-key="plan-rows-screen">{body}</div>'
+            f'<div class="kz-print-only" data-kz-key="plan-rows-paper">{chunks}</div>'
+        )
     reasons = [
         f"<li>{esc(row['label'])}：{esc(row['debt_repayment_years']['reason'])}</li>"
         for row in rows
         if row["debt_repayment_years"]["value"] is None
     ]
     if reasons:
-        body += f'<p class="kz-note">債務償還年数を計算できない年度</p><ul class="kz-note">{"".join(reasons)}</ul>'
+        body += (
+            f'<div class="kz-note" data-kz-key="plan-no-debt-years"><p>債務償還年数を計算できない年度</p>'
+            f"<ul>{''.join(reasons)}</ul></div>"
+        )
     return body
 
 
@@ -533,9 +556,16 @@ def _headline(response: dict[str, Any]) -> str:
 
 def forecast_note() -> str:
     return (
-        '<p class="kz-note kz-no-print">毎月の資金の動き（返済や設備投資の月、入金と支払いのずれ）は、'
+        '<p class="kz-note kz-no-print" data-kz-key="plan-forecast-note">毎月の資金の動き（返済や設備投資の月、入金と支払いのずれ）は、'
         f'<a href="{FORECAST_PAGE}">資金繰り表</a>で確かめられます。</p>'
     )
+
+
+def _base_inputs(request: dict[str, Any]) -> dict[str, Any]:
+    """The inputs listed on paper: all but the years, whose figures the printed tables hold already."""
+    if not isinstance(request, dict):
+        return {}
+    return {key: value for key, value in request.items() if key not in ("years", "actuals")}
 
 
 def render(response: dict[str, Any], request: dict[str, Any]) -> str:
@@ -558,7 +588,7 @@ def render(response: dict[str, Any], request: dict[str, Any]) -> str:
         + _actuals_section(response)
         + forecast_note()
         + explanation(response)
-        + inputs_summary(input_rows(TOOL, request))
+        + inputs_summary(input_rows(TOOL, _base_inputs(request)))
         + sources(response, intro)
     )
 
