@@ -194,7 +194,12 @@ FORM = PlanForm(
             ),
             widget="widgets/plan_adjustments.html",
         ),
-        Section("計画の年度（3〜10年分）", (), help=GRID_HELP, widget="widgets/plan_years.html"),
+        Section(
+            f"計画の年度（{MIN_YEARS}〜{MAX_YEARS}年分）",
+            (),
+            help=GRID_HELP,
+            widget="widgets/plan_years.html",
+        ),
         Section(
             "終わった年度の実績（任意：モニタリング用）",
             (),
