@@ -112,9 +112,14 @@ def measure(site: Path, pages: dict[str, str], runs: int) -> dict[str, dict[str,
         for run in range(runs):
             for name, path in pages.items():
                 output = Path(scratch) / f"{name}-{run}.json"
-                results[name].append(run_lighthouse(f"{base}{path}", output))
+                try:
+                    results[name].append(run_lighthouse(f"{base}{path}", output))
+                except (RuntimeError, subprocess.TimeoutExpired) as error:
+                    # one failed run costs its figures, not the whole bench's
+                    print(f"  lighthouse {name} run {run + 1}: {error}", file=sys.stderr)
+                    continue
                 print(f"  lighthouse {name} run {run + 1}/{runs}", file=sys.stderr)
-    return {name: summarise(found) | {"all": found} for name, found in results.items()}
+    return {name: (summarise(found) if found else {}) | {"all": found} for name, found in results.items()}
 
 
 def main() -> int:
@@ -129,6 +134,9 @@ def main() -> int:
     wanted = {name: path for name, path in pages.items() if not options.page or name in options.page}
     site = options.site or build_site(ROOT / "build" / "bench-site")
     for name, data in measure(site, wanted, options.runs).items():
+        if not data["all"]:
+            print(f"{name:<12} not measured")
+            continue
         scores = " ".join(f"{data['scores'][c]['median']:.2f}" for c in CATEGORIES)
         tbt = data["tbt_ms"]
         print(
