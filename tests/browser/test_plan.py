@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from calculators.forms import form_for
 from tests.browser.conftest import computed_count, wait_ready, wait_recomputed
+from tests.browser.test_paper import PORTRAIT_WIDTH, _link, _media_boxes
 from tests.browser.test_tools import cli
 
 PASTE = """([selector, text]) => {
@@ -22,6 +24,14 @@ ANSWER_HAS = """([path, expected]) => {
   for (const part of path.split(".")) value = value?.[part];
   return value === expected;
 }"""
+# Each shown table of the result: its caption, right edge and cells whose text does not fit.
+RESULT_TABLES = """() => [...document.querySelectorAll('#kz-results table')]
+  .filter((table) => table.getClientRects().length > 0)
+  .map((table) => ({
+    caption: table.caption?.textContent ?? "",
+    right: table.getBoundingClientRect().right,
+    clipped: [...table.querySelectorAll('td, th')].filter((cell) => cell.scrollWidth > cell.clientWidth + 1).length,
+  }))"""
 # One plan year as a column copied from Excel: 年度の名前, then 売上高 … 運転資金の増加 in the grid's order.
 YEAR = ["1億", "6,000万", "3,500万", "100万", "0", "50万", "0", "100万", "300万", "0", "0", "0"]
 
@@ -193,3 +203,37 @@ def test_the_years_grid_refuses_more_than_ten_columns(page: Any, base_url: str) 
     assert "10列まで" in page.text_content("[data-kz-plan-grid=years] [data-kz-plan-status]")
     # the new years have names only: each missing figure is named beside its cell
     assert "2032年3月期の売上高を入力してください" in page.text_content("#kz-f-years-5--sales-error")
+
+
+def test_a_ten_year_plan_prints_on_a4_with_nothing_cut_off(page: Any, base_url: str) -> None:
+    request = form_for("plan").default_request()
+    request["years"] = [
+        {**request["years"][min(index, 4)], "label": f"{2027 + index}年3月期"} for index in range(10)
+    ]
+    page.goto(f"{base_url}/tools/plan/{_link(request)}")
+    wait_ready(page)
+    assert len(shown(page)["rows"]) == 10
+    page.set_viewport_size({"width": int(PORTRAIT_WIDTH), "height": 1000})
+    page.emulate_media(media="print")
+    tables = page.evaluate(RESULT_TABLES)
+    captions = [table["caption"] for table in tables]
+    # on paper the yearly figures come in two tables of five years; the screen's wide table is hidden
+    assert "年度ごとの数字（計画）：1〜5年目" in captions
+    assert "年度ごとの数字（計画）：6〜10年目" in captions
+    assert "年度ごとの数字（計画）" not in captions
+    for table in tables:
+        assert table["right"] <= PORTRAIT_WIDTH + 1, table
+        assert table["clipped"] == 0, table
+    # both charts and the three targets are on paper, and the inputs list holds the base, not the years
+    assert page.locator("#kz-plan-assets-title").count() == 1
+    assert page.locator(".kz-plan-charts svg[role=img]").count() == 2
+    assert page.locator(".kz-plan-charts").is_visible()
+    inputs = page.locator(".kz-inputs-summary").inner_text()
+    assert "現預金" in inputs
+    assert "2036年3月期" not in inputs
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    boxes = _media_boxes(pdf)
+    assert boxes
+    assert all(590 < width < 600 and 838 < height < 846 for width, height in boxes), boxes  # A4 portrait
+    page.emulate_media(media="screen")
+    assert page.locator("caption", has_text="年度ごとの数字（計画）：1〜5年目").is_hidden()
