@@ -152,6 +152,14 @@ FORM = PlanForm(
             "計画の前の年（直近の決算）",
             (
                 Field(
+                    "company_name",
+                    "会社名・屋号（任意）",
+                    "text",
+                    help="印刷したときの見出しに載せるだけで、計算には使いません。共有リンクには入りません。",
+                    placeholder="例：株式会社○○製作所",
+                    private=True,
+                ),
+                Field(
                     "base.cash",
                     "現預金",
                     "yen",
@@ -566,6 +574,14 @@ def forecast_note() -> str:
     )
 
 
+def _company(request: dict[str, Any]) -> str:
+    """The company's name above the printed result (kept on this device: not in share links)."""
+    name = request.get("company_name") if isinstance(request, dict) else None
+    if not isinstance(name, str) or not name.strip():
+        return ""
+    return f'<p class="kz-print-only" data-kz-key="plan-company">{esc(name.strip())}の数値計画</p>'
+
+
 def _base_inputs(request: dict[str, Any]) -> dict[str, Any]:
     """The inputs listed on paper: all but the years, whose figures the printed tables hold already."""
     if not isinstance(request, dict):
@@ -584,6 +600,7 @@ def render(response: dict[str, Any], request: dict[str, Any]) -> str:
     )
     return (
         '<h2 id="kz-results-heading">結果：数値計画チェック</h2>'
+        + _company(request)
         + _headline(response)
         + warnings([w["message"] for w in response["warnings"]])
         + _criteria_section(response)

@@ -7,6 +7,7 @@ the 実態修正 to its net assets (signed). Each plan year (3 to 10) has ``labe
 ``non_operating_expenses``, ``extraordinary`` (signed), ``tax``, ``repayment``, ``new_borrowing``,
 ``capex`` and optional ``working_capital_change`` (signed). ``actuals`` are the same fields for the
 years already closed, from the first plan year on, matched by label and shown beside the plan.
+An optional ``company_name`` is only for the page's printout (at most 100 characters).
 
 Per year (all yen are ints):
 
@@ -39,6 +40,7 @@ from kaizen_core.request import Reader
 
 MIN_YEARS, MAX_YEARS = 3, 10
 MAX_ADJUSTMENTS = 50
+MAX_COMPANY_NAME_CHARS = 100
 # (key, label, may be negative, required)
 YEAR_FIELDS = (
     ("sales", "売上高", False, True),
@@ -151,8 +153,12 @@ def _check_borrowings(errors: ErrorCollector, opening: int | None, years: list[d
 def _read(request: Any) -> tuple[Any, dict[str, Any], ErrorCollector]:
     errors = ErrorCollector()
     reader = Reader(request, errors)
-    reader.check_keys({"as_of", "base", "years", "actuals"})
+    reader.check_keys({"as_of", "company_name", "base", "years", "actuals"})
     as_of = reader.as_of()
+    # The company name is only printed by the page above its tables; the figures never use it.
+    name = reader.raw("company_name")
+    if name not in (None, "") and (not isinstance(name, str) or len(name) > MAX_COMPANY_NAME_CHARS):
+        errors.add("company_name", f"会社名：{MAX_COMPANY_NAME_CHARS}文字以内の文字で入力してください。")
     base: dict[str, Any] = {"adjustments": []}
     # A missing base (an empty form) names each of its figures, so each message lands beside its field.
     missing = reader.raw("base") is None

@@ -4,6 +4,7 @@ actuals beside the plan, and the same answer as the CLI after a share link and a
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -171,14 +172,24 @@ def test_columns_rows_actuals_share_link_and_autosave(page: Any, base_url: str, 
     assert columns(page, "actuals") == 1
     assert page.evaluate("() => globalThis.kaizenTool.request") == request
     assert shown(page) == answer
+    # the company name is printed above the result but stays on this device: never in a share link
+    before = computed_count(page)
+    page.fill("#kz-f-company_name", "株式会社みやこ精工")
+    wait_recomputed(page, before)
+    assert page.text_content("[data-kz-key=plan-company]") == "株式会社みやこ精工の数値計画"
     page.click("[data-kz-action=share]")
     link = page.input_value("#kz-share-url")
+    fragment = link.split("#q=", 1)[1]
+    linked = json.loads(base64.urlsafe_b64decode(fragment + "=" * (-len(fragment) % 4)))
+    assert "company_name" not in linked
+    assert linked["base"]["adjustments"][2] == {"label": "在庫の評価損", "amount": "△100万"}
     other = context.new_page()
     other.goto(link)
     wait_ready(other)
     assert other.is_hidden("#kz-load-notice")
     assert shown(other) == answer
     assert other.input_value("[name='base.adjustments[2].amount']") == "△100万"
+    assert other.input_value("#kz-f-company_name") == ""
     other.close()
     # 入力欄を空にする: three empty plan columns, no actual, no 実態修正, and the errors say what is missing
     page.click("[data-kz-action=empty]")

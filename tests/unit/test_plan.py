@@ -55,6 +55,11 @@ def errors_of(request: Any) -> list[tuple[str, str]]:
             id="base missing: each figure is named",
         ),
         pytest.param(
+            {"company_name": "株" * 101, "base": BASE, "years": years()},
+            [("company_name", "会社名：100文字以内の文字で入力してください。")],
+            id="company name too long",
+        ),
+        pytest.param(
             {"base": BASE},
             [("years", "計画を3〜10年分入力してください。")],
             id="years missing",
