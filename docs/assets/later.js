@@ -20,6 +20,13 @@
 (() => {
   let done = false;
   const tool = document.querySelector('meta[name="kz-runtime"]') !== null;
+  // Material's two marks on <html>, set as it would set them (tool pages set them in their head):
+  // "js" instead of "no-js" (the search field shows) and the focus-visible polyfill's. Set when
+  // the bundle starts, either one would restyle the whole page in one long task.
+  const root = document.documentElement;
+  root.classList.replace("no-js", "js");
+  root.classList.add("js-focus-visible");
+  root.setAttribute("data-js-focus-visible", "");
   // Material mounts its page components (content, table of contents, header, navigation) when its
   // document$ emits, which it does on DOMContentLoaded; a bundle started after that event would
   // mount only the search and the dialogs. So on content pages it is given the document once it
