@@ -59,15 +59,32 @@ from kaizen_core import registry  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LONGTASKS  # noqa: E402
 from tests.site_build import build_site, serve  # noqa: E402
 
-TOOLS = registry.page_names()  # EDIT_FIELD below names the field each tool's edit timing types into
-EDIT_FIELD = {
-    "subsidy": ("fees.plan", ["20万", "21万", "22万", "22.5万", "30万"]),
-    "eligibility": ("employees", ["10", "20", "301", "50", "5"]),
-    "downturn": ("latest_month", None),
-    "forecast": ("opening_balance", ["300万", "100万", "50万", "△20万", "500万"]),
-    "benchmark": ("periods[2].sales", ["1.1億", "9000万", "1.2億", "8000万", "1億"]),
-    "plan": ("years[4].sales", ["1.8億", "1.6億", "1.75億", "1.5億", "1.7億"]),
-}
+TOOLS = registry.page_names()
+
+
+def edit_field(tool: str) -> tuple[str, list[str]] | None:
+    """The input the recompute timing types into, read from the tool's own default example.
+
+    The first amount of yen in the example (an input of kind yen), typed as five amounts around it (so every
+    tool is timed without a list here naming tools); None when the example has no amount."""
+    from calculators.forms import flatten, form_for
+    from kaizen_core.errors import InputError
+    from kaizen_core.numbers import parse_yen
+
+    form = form_for(tool)
+    for name, value in flatten(form.default_request()).items():
+        described = form.describe(name)
+        if described is None or described[1] != "yen" or isinstance(value, bool) or value in ("", 0, None):
+            continue
+        try:
+            amount = parse_yen(value, name, name)
+        except InputError:
+            continue
+        if amount > 0:
+            return name, [f"{amount * share // 100:,}" for share in (80, 90, 110, 120, 100)]
+    return None
+
+
 # A browser that has just started is still busy with its own start for about half a second: Chromium
 # 156 builds its address-bar drop-down then (about 300 chrome:// modules in a renderer of its own),
 # even headless. On two cores that took CPU from the page under test and made cold loads slower by
@@ -167,9 +184,10 @@ def longest_task_after_load(page: Any) -> float:
 
 
 def recompute_p95(page: Any, tool: str, rounds: int = 8) -> float | None:
-    name, values = EDIT_FIELD.get(tool, ("", None))
-    if values is None:
-        return None  # a tool without an edit to time here (its field is a grid or a file)
+    edit = edit_field(tool)
+    if edit is None:
+        return None  # a tool whose example has no amount to retype
+    name, values = edit
     selector = f'[name="{name}"]'
     for _ in range(rounds):
         for value in values:

@@ -22,62 +22,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-TYPICAL: dict[str, dict[str, Any]] = {
-    "subsidy": {
-        "programme": "405",
-        "fees": {"plan": "200万", "monitoring": "100万", "guarantee_release": "15万"},
-        "company": {"sales": "3億", "borrowings": "2億"},
-    },
-    "eligibility": {
-        "entity_type": "株式会社",
-        "industry": "製造業",
-        "capital": "1000万",
-        "employees": 20,
-        "prior_use": {"vup": False, "405": False, "council_revitalization": False, "plan_in_progress": False},
-        "needs_financial_support": False,
-        "adviser_is_lender": False,
-        "prefecture": "京都府",
-    },
-    "downturn": {
-        "cause": "covid",
-        "sales": {
-            f"{year}-{month:02d}": 1_000_000 - (year - 2018) * 30_000
-            for year in range(2018, 2023)
-            for month in range(1, 13)
-        },
-        "latest_month": "2022-12",
-        "margins": [
-            {
-                "method": 1,
-                "current": {
-                    "sales": "2億",
-                    "gross_profit": "3800万",
-                    "operating_profit": "600万",
-                    "months": 12,
-                },
-                "comparison": {
-                    "sales": "2.1億",
-                    "gross_profit": "4200万",
-                    "operating_profit": "800万",
-                    "months": 12,
-                },
-            }
-        ],
-    },
-    "forecast": {
-        "start": "2026-04",
-        "months": 12,
-        "opening_balance": "300万",
-        "safety_balance": "100万",
-        "sales": {"base": "500万", "growth_rate": "0.5%"},
-        "collection": [{"months_after": 0, "share": "30%"}, {"months_after": 1, "share": "70%"}],
-        "purchases": {"share_of_sales": "40%", "payment": [{"months_after": 1, "share": "100%"}]},
-        "payroll": "150万",
-        "rent": "30万",
-        "loans": [{"balance": "2400万", "annual_rate": "1.5%", "monthly_principal": "40万"}],
-        "scenario": {"sales_change": "-10%"},
-    },
-}
+
+def typical_requests() -> dict[str, dict[str, Any]]:
+    """Each page tool's default example (the request its page shows first), from the tool registry."""
+    from calculators.forms import form_for
+    from kaizen_core import registry
+
+    return {name: form_for(name).default_request() for name in registry.page_names()}
+
+
+TYPICAL = typical_requests()
 FORECAST_36 = {**TYPICAL["forecast"], "months": 36}
 
 
@@ -120,7 +74,7 @@ def main() -> int:
     )
     figures: dict[str, Any] = {
         "import": {"baseline_ms": bare, "import_ms": with_import - bare, "ratio": with_import / bare},
-        "first_use": {"all_four_tools_cold_ms": with_tools - bare},
+        "first_use": {"every_tool_cold_ms": with_tools - bare},
         "calls": {},
     }
 
@@ -140,7 +94,7 @@ def main() -> int:
     print(f"interpreter start (baseline)   {bare:8.2f} ms")
     print(f"import kaizen_core             {figures['import']['import_ms']:8.2f} ms  (goal < 50 ms)")
     print(
-        f"first use of all four tools    {figures['first_use']['all_four_tools_cold_ms']:8.2f} ms  (import + parameters + modules)"
+        f"first use of every tool        {figures['first_use']['every_tool_cold_ms']:8.2f} ms  (import + parameters + modules)"
     )
     for tool, row in figures["calls"].items():
         print(
