@@ -5,10 +5,12 @@
 // however it is typed, the years the cause compares, every year with a figure): in the form's
 // data-kz-layout at build time and with every answer of the worker (layout() below). A year that
 // holds a typed value is never dropped. Pasting cells copied from Excel (tab- and newline-separated)
-// fills rightwards and downwards.
+// fills rightwards and downwards (widgets/paste.mjs).
 // Margins: only a method with a typed figure gets request names, numbered margins[0], margins[1] …
 // in method order, so kaizen_core's error paths land beside the right input. How a method may be
 // written in a share link (1, ①) comes with the page's vocabulary. No rules here.
+
+import { pasteBlock, say as tell } from "./paste.mjs";
 
 /**
  * @typedef {{ years: number[], all_years: number[], max: number }} YearLayout
@@ -98,40 +100,28 @@ function rebuild(state, values = gridValues(state.grid), years = chooseYears(sta
   body.replaceChildren(...years.map((year) => yearRow(year, values)));
 }
 
+/** @param {GridState} state @param {string} text */
 function say(state, text) {
-  const box = state.grid.querySelector("[data-kz-grid-status]");
-  if (box) box.textContent = text;
+  tell(state.grid.querySelector("[data-kz-grid-status]"), text);
 }
 
+/** @param {GridState} state @param {ClipboardEvent} event */
 function onPaste(state, event) {
   const input = event.target;
   if (!(input instanceof HTMLInputElement) || !input.name.startsWith("sales.")) return;
-  const text = (event.clipboardData?.getData("text/plain") ?? "").replace(/\r\n?/g, "\n").replace(/\n+$/, "");
-  if (!/[\t\n]/.test(text)) return; // one value: the browser pastes it as usual
-  event.preventDefault();
-  const rows = [...state.grid.querySelectorAll("[data-kz-grid-body] tr")];
-  const first = rows.indexOf(input.closest("tr"));
-  const column = [...input.closest("tr").querySelectorAll("input")].indexOf(input);
-  let placed = 0;
-  let left = 0;
-  text.split("\n").forEach((line, down) => {
-    const targets = rows[first + down]?.querySelectorAll("input");
-    line.split("\t").forEach((value, right) => {
-      const target = targets?.[column + right];
-      if (target) {
-        target.value = value.trim();
-        placed += 1;
-      } else if (value.trim() !== "") {
-        left += 1;
-      }
-    });
+  const pasted = pasteBlock(event, input, {
+    rows: [...state.grid.querySelectorAll("[data-kz-grid-body] tr")],
+    column: [...input.closest("tr").querySelectorAll("input")].indexOf(input),
+    status: state.grid.querySelector("[data-kz-grid-status]"),
+    put(row, index, value) {
+      const target = row?.querySelectorAll("input")[index];
+      if (target) target.value = value;
+      return Boolean(target);
+    },
+    skipped: (left) =>
+      `表からはみ出した${left}個の値は入れていません（上の行から貼り付けるか、「すべて表示」で行を増やしてください）。`,
   });
-  let message = `${placed}マスに貼り付けました。`;
-  if (left) {
-    message += `表からはみ出した${left}個の値は入れていません（上の行から貼り付けるか、「すべて表示」で行を増やしてください）。`;
-  }
-  say(state, message);
-  state.recompute();
+  if (pasted) state.recompute();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,9 +4,11 @@
 // calculators/templates/widgets/plan_macros.html), one column per year, input names
 // "years[0].sales" … The script adds and removes the last column (between the grid's data-kz-min and
 // data-kz-max), rebuilds the cells with DOM APIs keeping what was typed, and pastes blocks copied from
-// Excel (tab- and newline-separated) rightwards and downwards, adding columns up to the maximum.
+// Excel (tab- and newline-separated; widgets/paste.mjs) rightwards and downwards, adding columns up to the maximum.
 // 実態修正: rows cloned from the <template>, renumbered after a removal so that the request's
 // indexes stay 0, 1, 2 … No rules here: kaizen_core checks every figure.
+
+import { pasteBlock, say as tell } from "./paste.mjs";
 
 const GRID = "[data-kz-plan-grid]";
 
@@ -81,9 +83,10 @@ function rebuild(grid, count, values = gridValues(grid)) {
   }
 }
 
+const STATUS = "[data-kz-plan-status]";
+
 function say(grid, text) {
-  const box = grid.querySelector("[data-kz-plan-status]");
-  if (box) box.textContent = text;
+  tell(grid.querySelector(STATUS), text);
 }
 
 function bounds(grid) {
@@ -127,41 +130,36 @@ function removeColumn(grid, recompute) {
   recompute();
 }
 
+/** @param {HTMLElement} grid @param {ClipboardEvent} event @param {() => void} recompute */
 function onPaste(grid, event, recompute) {
   const input = event.target;
   if (!(input instanceof HTMLInputElement) || !input.closest("tbody")) return;
-  const text = (event.clipboardData?.getData("text/plain") ?? "").replace(/\r\n?/g, "\n").replace(/\n+$/, "");
-  if (!/[\t\n]/.test(text)) return; // one value: the browser pastes it as usual
-  event.preventDefault();
   const rows = [...grid.querySelectorAll("tbody tr[data-kz-plan-row]")];
-  const first = rows.indexOf(/** @type {Element} */ (input.closest("tr")));
-  const column = [...(input.closest("tr")?.querySelectorAll("input") ?? [])].indexOf(input);
-  const lines = text.split("\n").map((line) => line.split("\t"));
-  const widest = Math.max(...lines.map((cells) => cells.length));
   const { max } = bounds(grid);
   const values = gridValues(grid);
   const prefix = prefixOf(grid);
-  const count = Math.min(Math.max(columnCount(grid), column + widest), max);
-  let placed = 0;
-  let left = 0;
-  lines.forEach((cells, down) => {
-    const key = /** @type {HTMLElement | undefined} */ (rows[first + down])?.dataset.kzPlanRow;
-    cells.forEach((value, right) => {
-      const index = column + right;
-      if (key && index < count) {
-        const name = `${prefix}[${index}].${key}`;
-        if (value.trim() === "") values.delete(name);
-        else values.set(name, value.trim());
-        placed += 1;
-      } else if (value.trim() !== "") {
-        left += 1;
-      }
-    });
+  const column = [...(input.closest("tr")?.querySelectorAll("input") ?? [])].indexOf(input);
+  let count = columnCount(grid);
+  const pasted = pasteBlock(event, input, {
+    rows,
+    column,
+    status: grid.querySelector(STATUS),
+    // columns are added for the block's widest line, up to the grid's maximum
+    begin: (lines) => {
+      count = Math.min(Math.max(count, column + Math.max(...lines.map((cells) => cells.length))), max);
+    },
+    put(row, index, value) {
+      const key = /** @type {HTMLElement | undefined} */ (row)?.dataset.kzPlanRow;
+      if (!key || index >= count) return false;
+      const name = `${prefix}[${index}].${key}`;
+      if (value === "") values.delete(name);
+      else values.set(name, value);
+      return true;
+    },
+    skipped: (left) => `表からはみ出した${left}個の値は入れていません（項目は${rows.length}行、年度は${max}列までです）。`,
   });
+  if (!pasted) return;
   rebuild(grid, count, values);
-  let message = `${placed}マスに貼り付けました。`;
-  if (left) message += `表からはみ出した${left}個の値は入れていません（項目は${rows.length}行、年度は${max}列までです）。`;
-  say(grid, message);
   /** @type {HTMLElement | null} */ (grid.querySelector(`[name="${CSS.escape(input.name)}"]`))?.focus();
   recompute();
 }
