@@ -116,6 +116,7 @@ FORM = BenchmarkForm(
                 "コピーして、いちばん上の欄に貼り付けると、下と右の欄に順に入ります。"
             ),
             widget="widgets/benchmark_grid.html",
+            wide=True,
         ),
         Section(
             "そのほか",

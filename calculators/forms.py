@@ -71,6 +71,9 @@ class Section:
     help: str = ""
     show_if: str = ""
     widget: str = ""  # a special block rendered by its own template (grids, lists)
+    # a grid wider than the form's column beside the result: the page puts the form above the
+    # result at full width instead (ToolForm.wide, templates/tool.html, site.css)
+    wide: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,11 @@ class ToolForm:
 
     def fields(self) -> list[Field]:
         return [f for section in self.sections for f in section.fields]
+
+    @property
+    def wide(self) -> bool:
+        """Whether a section holds a wide grid: then the form is never squeezed beside the result."""
+        return any(section.wide for section in self.sections)
 
     @cached_property
     def _described(self) -> dict[str, tuple[str, str]]:

@@ -207,6 +207,7 @@ FORM = PlanForm(
             (),
             help=GRID_HELP,
             widget="widgets/plan_years.html",
+            wide=True,
         ),
         Section(
             "終わった年度の実績（任意：モニタリング用）",
@@ -217,6 +218,7 @@ FORM = PlanForm(
                 "3つの目安は計画の数字で確かめます。"
             ),
             widget="widgets/plan_actuals.html",
+            wide=True,
         ),
     ),
     dynamic=_dynamics(),

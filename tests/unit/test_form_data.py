@@ -165,3 +165,18 @@ def test_the_yes_and_no_words_are_kaizen_cores() -> None:
     assert set(words["true"]) == TRUE_WORDS
     assert set(words["false"]) == FALSE_WORDS
     assert "あり" in words["true"]
+
+
+@pytest.mark.parametrize(
+    ("tool", "wide"),
+    [(tool, False) for tool in TOOLS] + [("benchmark", True), ("plan", True)],
+)
+def test_a_form_with_a_wide_grid_is_marked_for_the_layout(tool: str, wide: bool) -> None:
+    """財務の健康診断 and 数値計画チェック have year grids wider than the column beside the result:
+    their page's tool block carries kz-tool--wide (site.css puts the form above the result)."""
+    assert form_for(tool).wide is wide
+    page = Page(render_tool(tool, as_of="2026-11-21"))
+    classes = [attrs.get("class", "") for _, attrs, _ in page.elements if attrs.get("id") == "kz-tool"]
+    assert len(classes) == 1
+    assert ("kz-tool--wide" in classes[0].split()) is wide
+    assert "kz-tool" in classes[0].split()
