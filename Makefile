@@ -66,7 +66,8 @@ browsers:
 	./scripts/ensure-chromium
 
 test: setup browsers lint typecheck jscheck
-	$(PY) -m pytest -q
+	# the 20 slowest tests are listed at the end, to keep the suite well under 15 minutes
+	$(PY) -m pytest -q --durations=20
 
 bench: setup browsers
 	$(PY) bench/run.py
