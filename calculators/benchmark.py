@@ -40,6 +40,10 @@ HELPS = {
     "total_assets": "貸借対照表の資産の部の合計。",
 }
 COLUMN_NAMES = ("1期目", "2期目", "3期目")
+DISCLAIMER = (
+    "この結果は、入力した決算書の数字から計算した指標です。業種の平均との比較や点数はつけていません。"
+    "金融機関は、これらの指標のほかに事業の中身や見通しも見て判断します。"
+)
 SOURCES_INTRO = (
     "<p>6つの指標の計算式は、経済産業省のローカルベンチマーク（ロカベン）のシートと同じです"
     "（このサイトの日付つきパラメータ「ローカルベンチマークの6つの財務指標」に、出典とともに記録しています）。"
@@ -412,7 +416,7 @@ def render(response: dict[str, Any], request: dict[str, Any]) -> str:
         + '<section aria-labelledby="kz-bm-notes-heading"><h3 id="kz-bm-notes-heading">計算のきまり</h3><ul>'
         + "".join(f"<li>{esc(note)}</li>" for note in response["notes"])
         + "</ul></section>"
-        + sources(response, SOURCES_INTRO)
+        + sources(response, SOURCES_INTRO, DISCLAIMER)
         + _inputs_table(request)
         + "</div>"
     )

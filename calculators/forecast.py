@@ -189,6 +189,7 @@ def next_steps(response: dict[str, Any]) -> str:
 
 
 # What the figures rest on: the user's inputs, not the programmes' rules.
+DISCLAIMER = "この結果は、入力した数字をもとにした資金繰りの試算です。実際の入金・出金の日や額が変われば、残高も変わります。"
 SOURCES_INTRO = (
     "<p>この表の金額は、すべて入力した数字から計算しています（制度の金額や率は使っていません）。"
     "計算のしかたは上の「計算の根拠」のとおりです。下の出典は、この表が下書きになる計画の書類"
@@ -222,7 +223,7 @@ def render(response: dict[str, Any], request: dict[str, Any]) -> str:
         + print_tables(response)
         + _loans_table(response)
         + explanation(response)
-        + sources(response, SOURCES_INTRO)
+        + sources(response, SOURCES_INTRO, DISCLAIMER)
         + inputs_summary(input_rows(TOOL, _request_for_summary(request)))
         + "</div>"
     )

@@ -137,10 +137,11 @@ def council_contact(council: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def sources(response: dict[str, Any], intro: str = "") -> str:
+def sources(response: dict[str, Any], intro: str = "", disclaimer: str = DISCLAIMER) -> str:
     """基準日, the rule set's date and the public sources, then the disclaimer.
 
-    ``intro`` (HTML) says first what the figures rest on, where that is not the sources listed."""
+    ``intro`` (HTML) says first what the figures rest on, where that is not the sources listed;
+    ``disclaimer`` (text) is the tool's own when the subsidy wording (対象・補助額・時期) does not fit it."""
     rule_set = response.get("rule_set", {})
     refs = []
     for reference in response.get("references", []):
@@ -155,7 +156,7 @@ def sources(response: dict[str, Any], intro: str = "") -> str:
         '<h3 id="kz-src-heading">基準日と出典</h3>'
         f"{intro}<p>基準日：{esc(japanese_partial_date(response.get('as_of', '')))}（この日に有効なルール。使ったルールの適用開始日：{esc(effective)}）</p>"
         f"<ul>{''.join(refs)}</ul>"
-        f'<p class="kz-disclaimer">{esc(DISCLAIMER)}</p></section>'
+        f'<p class="kz-disclaimer">{esc(disclaimer)}</p></section>'
     )
 
 

@@ -119,6 +119,12 @@ class PlanForm(ToolForm):
         return f"{GRIDS[prefix][2]}{index + 1}年目"
 
 
+DISCLAIMER = (
+    "この結果は、入力した計画の数字と公表されている目安をもとにした試算です。"
+    "計画が認められるかどうかは、中小企業活性化協議会と金融機関が計画ごとに判断します。"
+)
+
+
 def _dynamics() -> tuple[Dynamic, ...]:
     """Every widget-made input with its Japanese name (each index written out: the names count
     from 1, and only the indexes the engine accepts are known)."""
@@ -613,7 +619,7 @@ def render(response: dict[str, Any], request: dict[str, Any]) -> str:
         + forecast_note()
         + explanation(response)
         + inputs_summary(input_rows(TOOL, _base_inputs(request)))
-        + sources(response, intro)
+        + sources(response, intro, DISCLAIMER)
     )
 
 
