@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from calculators.forms import form_for
 from kaizen_core import registry
 from tests.browser.conftest import computed_count, wait_ready, wait_recomputed
 
@@ -22,9 +23,9 @@ def jump_to_results(page: Any) -> None:
     assert -5 <= top["y"] <= 200
 
 
-# Tools whose input grid needs the page's width (Section.wide): on a projector the form stays above
-# the result at full width, so that the grid needs no sideways scroll.
-WIDE_GRIDS = {"benchmark", "plan"}
+# A tool whose input grid needs the page's width says so in its form (Section.wide): on a projector
+# its form stays above the result at full width, so that the grid needs no sideways scroll.
+WIDE_GRIDS = {tool for tool in TOOLS if form_for(tool).wide}
 
 
 @pytest.mark.parametrize("tool", TOOLS)

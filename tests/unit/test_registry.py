@@ -26,9 +26,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_registry_lists_every_tool_in_order() -> None:
-    assert registry.names() == ("subsidy", "eligibility", "downturn", "forecast", "benchmark", "plan")
-    # every tool has a page
-    assert registry.page_names() == ("subsidy", "eligibility", "downturn", "forecast", "benchmark", "plan")
+    # the six tools of today come in this order; a new tool (its own file) may be added anywhere
+    known = ("subsidy", "eligibility", "downturn", "forecast", "benchmark", "plan")
+    assert tuple(name for name in registry.names() if name in known) == known
+    assert tuple(name for name in registry.page_names() if name in known) == known  # each has a page
+    orders = [tool.order for tool in registry.tools()]
+    assert orders == sorted(orders)
     assert registry.names() == kaizen_core.ENGINES
     assert registry.page_names() == kaizen_core.TOOLS
     subsidy = registry.tool("subsidy")
