@@ -5,30 +5,15 @@ an ics file named the way the CSV and xlsx are (the tool's title and today's dat
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from tests.browser.conftest import computed_count, wait_ready, wait_recomputed
+from tests.browser.test_tools import cli
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def cli(tool: str, request: dict[str, Any]) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", "kaizen_core", tool, "-"],
-        input=json.dumps(request, ensure_ascii=False),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        check=True,
-    )
-    document: dict[str, Any] = json.loads(result.stdout)
-    return document
 
 
 def test_the_subsidy_result_opens_the_forecast_with_its_payments(page: Any, base_url: str) -> None:
@@ -57,7 +42,7 @@ def test_the_subsidy_result_opens_the_forecast_with_its_payments(page: Any, base
     assert page.input_value("[name='other_payments[0].label']") == "計画策定支援の自己負担（認定支援機関へ）"
     assert "協議会が認定支援機関へ払う補助60,000円" in page.input_value("[name='other_income[0].label']")
     request = page.evaluate("() => globalThis.kaizenTool.request")
-    assert shown == cli("forecast", request)
+    assert shown == cli("forecast", request, check=True)
     # and it is live: a typed opening balance recomputes
     before = computed_count(page)
     page.fill("#kz-f-opening_balance", "100万")

@@ -37,7 +37,8 @@ def share_fragment(request: dict[str, Any]) -> str:
     return "#q=" + encoded
 
 
-def cli(tool: str, request: dict[str, Any]) -> dict[str, Any]:
+def cli(tool: str, request: dict[str, Any], *, check: bool = False) -> dict[str, Any]:
+    """kaizen_core's CLI answer to ``request``; ``check``: the command must also succeed (exit 0)."""
     result = subprocess.run(
         [sys.executable, "-m", "kaizen_core", tool, "-"],
         input=json.dumps(request, ensure_ascii=False),
@@ -45,7 +46,7 @@ def cli(tool: str, request: dict[str, Any]) -> dict[str, Any]:
         text=True,
         encoding="utf-8",
         cwd=ROOT,
-        check=False,
+        check=check,
     )
     document: dict[str, Any] = json.loads(result.stdout)
     return document
