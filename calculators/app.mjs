@@ -668,6 +668,12 @@ function publish(context, text) {
 // ---------------------------------------------------------------------------------------------
 // Computing
 
+/**
+ * Computes the form (or a share link's request) and shows the answer. A call while one runs is
+ * queued; the returned promise settles once the queued one (e.g. the 資金繰り表's months laid out
+ * again) has been shown too, so the page is marked ready only on a current answer.
+ * @param {ToolContext} context @param {any} [override]
+ */
 async function compute(context, override = null) {
   if (context.busy) {
     context.again = true;
@@ -675,6 +681,21 @@ async function compute(context, override = null) {
     return;
   }
   context.busy = true;
+  try {
+    await computeOnce(context, override);
+  } finally {
+    context.busy = false;
+  }
+  if (context.again) {
+    const next = context.againOverride ?? null;
+    context.again = false;
+    context.againOverride = null;
+    await compute(context, next);
+  }
+}
+
+/** @param {ToolContext} context @param {any} override */
+async function computeOnce(context, override) {
   // A computation normally takes milliseconds: if the worker is still busy after a few seconds,
   // say so instead of showing the previous answer as if it were current.
   const slow = setTimeout(() => {
@@ -729,13 +750,6 @@ async function compute(context, override = null) {
     context.root.dataset.kzComputed = String(Number(context.root.dataset.kzComputed ?? 0) + 1);
   } finally {
     clearTimeout(slow);
-    context.busy = false;
-    if (context.again) {
-      const next = context.againOverride ?? null;
-      context.again = false;
-      context.againOverride = null;
-      queueMicrotask(() => compute(context, next));
-    }
   }
 }
 
