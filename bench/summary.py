@@ -120,7 +120,12 @@ def summary_table(figures: dict[str, Any]) -> str:
         )
     )
     lines.append(
-        _row("visit", "back from page cache", [v.get("back_cached", 0.0) for v in visits], None)
-        + "  (1.00: every run; Playwright's default switches the cache off, the bench does not)"
+        _row("visit", "same document", [v.get("same_document", 0.0) for v in visits], None)
+        + "  (1.00: every run opened the second tool by its link without a new start)"
+    )
+    lines.append(_row("visit", "back, same document", [v.get("back_cached", 0.0) for v in visits], None))
+    lines.append(
+        _row("visit", "address typed ms", [v["typed_ms"] for v in visits if "typed_ms" in v], None)
+        + "  (a new page: Python starts again from the snapshot)"
     )
     return "\n".join(lines)

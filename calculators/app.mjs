@@ -1051,6 +1051,7 @@ async function mountBatch(root) {
  *   root: HTMLElement, info: any, tool: string, form: HTMLFormElement, timings: number[],
  *   api: KaizenWorkerApi | null, request: any, shownDigest: string, autosave: boolean,
  *   widget?: any, busy?: boolean, again?: boolean, againOverride?: any, timer?: any, vocabulary?: RegExp,
+ *   loadedHash: string,
  * }} ToolContext
  */
 
@@ -1066,6 +1067,8 @@ function createContext(root) {
     request: JSON.parse(root.querySelector("#kz-default").textContent),
     shownDigest: /** @type {HTMLElement} */ (root.querySelector("#kz-result")).dataset.kzDigest ?? "",
     autosave: autosaveWanted(),
+    // the #q= part this page has loaded (a share link): coming back to it in the history loads nothing again
+    loadedHash: "",
   };
 }
 
@@ -1094,6 +1097,7 @@ function loadStartingRequest(context) {
   const saved = context.autosave ? loadSaved(context.tool) : { request: null, problem: null };
   const notices = [];
   let shared = null;
+  if (link.request || link.problem) context.loadedHash = location.hash;
   if (link.request) {
     const loaded = loadRequest(context, link.request, "link");
     notices.push(loaded.notice);
@@ -1124,6 +1128,10 @@ function bindForm(context) {
   // Opening another share link in the same tab (or editing the #q= part) loads that request.
   window.addEventListener("hashchange", () => {
     if (!context.root.isConnected || !location.hash.startsWith("#q=")) return;
+    // Back to this tool from another (the history entry's address has the link this page loaded
+    // then): the form keeps what the visitor has typed since.
+    if (location.hash === context.loadedHash) return;
+    context.loadedHash = location.hash;
     const { request, problem } = readLink();
     if (problem) {
       showNotice(context, [`この共有リンクは読み取れませんでした（${problem}）。入力欄はそのままです。`]);
@@ -1183,6 +1191,155 @@ async function mount(root) {
   bindForm(context);
   await startPython(context, shared);
 }
+
+// ---------------------------------------------------------------------------------------------
+// From one tool to another without starting Python again
+//
+// A tool page's link to another tool page (the navigation, the hand-offs in the results) is
+// followed inside this document: the other page is fetched (from the offline copy when there is
+// one), its content replaces this page's and its address is pushed to the history. The worker
+// started here (the same Python, the same files: each tool page names the same worker) answers the
+// next tool at once, instead of a full start of 1–2 s. The page left is kept as it is, with what
+// was typed in it, and comes back as it was with the browser's back button. Any other link, a page
+// of another build (an update) and the offline copy opened from a file load as usual.
+
+/**
+ * @typedef {{ container: Element, topic: Element | null, title: string, description: string | null,
+ *   scrollY: number, context?: ToolContext, ready: boolean }} KeptPage
+ */
+
+/** @type {Map<string, KeptPage>} the tool pages left in this document, by path */
+const keptPages = new Map();
+let shownPath = location.pathname;
+
+const TOOLS_PATH = new URL("tools/", SITE_ROOT).pathname;
+
+function workerTag(doc) {
+  return doc.querySelector('script[type="py"][worker][name="kaizen"]');
+}
+
+/** The address a click should open inside this document, or null (the browser follows it). @param {MouseEvent} event */
+function softTarget(event) {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return null;
+  const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+  if (!(link instanceof HTMLAnchorElement) || (link.target && link.target !== "_self") || link.hasAttribute("download")) return null;
+  if (!link.closest('[data-md-component="container"]')) return null;
+  const url = new URL(link.href);
+  if (url.origin !== location.origin || url.pathname === location.pathname || !url.pathname.startsWith(TOOLS_PATH)) return null;
+  return url;
+}
+
+/** This page as it is now, to be shown again by the back button. */
+function keepShownPage() {
+  const container = document.querySelector('[data-md-component="container"]');
+  if (!container) return;
+  keptPages.set(shownPath, {
+    container,
+    topic: document.querySelector('[data-md-component="header-topic"]'),
+    title: document.title,
+    description: document.querySelector('meta[name="description"]')?.getAttribute("content") ?? null,
+    scrollY: window.scrollY,
+    context: /** @type {ToolContext | undefined} */ (globalThis.kaizenTool),
+    ready: document.body.dataset.kzReady === "1",
+  });
+}
+
+/** Puts a page's content, heading and title in place of the shown one. @param {KeptPage} page */
+function showPage(page) {
+  document.querySelector('[data-md-component="container"]')?.replaceWith(page.container);
+  const topic = document.querySelector('[data-md-component="header-topic"]');
+  if (topic && page.topic && topic !== page.topic) topic.replaceWith(page.topic);
+  document.title = page.title;
+  if (page.description !== null) {
+    for (const meta of document.querySelectorAll('meta[name="description"]')) meta.setAttribute("content", page.description);
+  }
+  const drawer = /** @type {HTMLInputElement | null} */ (document.getElementById("__drawer"));
+  if (drawer) drawer.checked = false; // the phone's menu closes, as after any link
+  shownPath = location.pathname;
+  document.dispatchEvent(new Event("kz:page")); // site-age.js: an old copy says so on this page too
+}
+
+/** Moves the reader (and a screen reader) to the new page's heading. */
+function focusHeading(scrollY) {
+  const heading = /** @type {HTMLElement | null} */ (document.querySelector(".md-content h1"));
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+  }
+  window.scrollTo(0, scrollY);
+}
+
+/** Fetches a tool page and shows it here; false when it has to be loaded as usual. @param {URL} url */
+async function openTool(url) {
+  let fresh;
+  try {
+    const response = await fetch(url.href, { credentials: "same-origin" });
+    if (!response.ok || !(response.headers.get("content-type") ?? "").includes("text/html")) return false;
+    fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+  } catch {
+    return false;
+  }
+  const root = fresh.getElementById("kz-tool");
+  const container = fresh.querySelector('[data-md-component="container"]');
+  const here = workerTag(document);
+  const there = workerTag(fresh);
+  // another build's page (an update) needs its own worker: load it as usual
+  if (!root || root.dataset.kzTool === "batch" || !container || !here || !there || here.getAttribute("config") !== there.getAttribute("config")) {
+    return false;
+  }
+  showPage({
+    container: document.adoptNode(container),
+    topic: fresh.querySelector('[data-md-component="header-topic"]'),
+    title: fresh.title,
+    description: fresh.querySelector('meta[name="description"]')?.getAttribute("content") ?? null,
+    scrollY: 0,
+    ready: false,
+  });
+  return true;
+}
+
+/** @param {URL} url @param {boolean} push (false: the history already holds the address) */
+async function goToTool(url, push) {
+  keepShownPage();
+  delete document.body.dataset.kzReady;
+  if (push) history.replaceState({ ...history.state, kzTool: true }, "");
+  const shown = await (async () => {
+    if (push) history.pushState({ kzTool: true }, "", url.href);
+    return openTool(url);
+  })();
+  if (!shown) {
+    location.replace(url.href); // as if the link had been followed (the history keeps one entry)
+    return;
+  }
+  focusHeading(0);
+  const root = document.getElementById("kz-tool");
+  if (root) await mount(root);
+}
+
+document.addEventListener("click", (event) => {
+  if (location.protocol === "file:" || !document.getElementById("kz-tool")) return;
+  const url = softTarget(event);
+  if (!url) return;
+  event.preventDefault();
+  goToTool(url, true);
+});
+
+// The browser's back and forward buttons between the tool pages shown in this document.
+window.addEventListener("popstate", () => {
+  if (location.pathname === shownPath) return; // the same page (its #q= part: see bindForm)
+  const kept = keptPages.get(location.pathname);
+  if (!kept) {
+    if (keptPages.size || history.state?.kzTool) goToTool(new URL(location.href), false);
+    return;
+  }
+  keepShownPage();
+  keptPages.delete(location.pathname);
+  showPage(kept);
+  if (kept.context) globalThis.kaizenTool = kept.context;
+  focusHeading(kept.scrollY);
+  if (kept.ready) document.body.dataset.kzReady = "1"; // its live result is still on it
+  else if (kept.context) startPython(kept.context, null); // left before its first result: compute it now
+});
 
 // A tool page marks itself in its <head> (meta kz-runtime): start Python before the body has loaded.
 const early = document.querySelector('meta[name="kz-runtime"]');

@@ -55,4 +55,6 @@
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", check, { once: true });
   else check();
+  // another tool page shown in the same document (calculators/app.mjs)
+  document.addEventListener("kz:page", check);
 })();
