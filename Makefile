@@ -69,9 +69,12 @@ test: setup browsers lint typecheck jscheck
 	# the 20 slowest tests are listed at the end, to keep the suite well under 15 minutes
 	$(PY) -m pytest -q --durations=20
 
+# The browser part takes about N x 4 minutes plus Lighthouse (about 20 s a page a run) on two cores.
+BENCH_RUNS ?= 3
+LIGHTHOUSE_RUNS ?= 2
 bench: setup browsers
 	$(PY) bench/run.py
-	$(PY) bench/browser.py
+	$(PY) bench/browser.py --runs $(BENCH_RUNS) --lighthouse-runs $(LIGHTHOUSE_RUNS)
 
 # Re-pin the whole dependency tree after changing requirements.in.
 lock:

@@ -1225,7 +1225,8 @@ function softTarget(event) {
   if (!(link instanceof HTMLAnchorElement) || (link.target && link.target !== "_self") || link.hasAttribute("download")) return null;
   if (!link.closest('[data-md-component="container"]')) return null;
   const url = new URL(link.href);
-  if (url.origin !== location.origin || url.pathname === location.pathname || !url.pathname.startsWith(TOOLS_PATH)) return null;
+  if (url.origin !== location.origin || url.pathname === location.pathname) return null;
+  if (!url.pathname.startsWith(TOOLS_PATH) || url.pathname === TOOLS_PATH) return null; // only the tools (not their index)
   return url;
 }
 

@@ -94,10 +94,16 @@ def _run_node(script: Path, payload: bytes, cache: Path, what: str, **env: str) 
         if result.returncode != 0:
             detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
             raise RuntimeMissing(f"{what} with Pyodide failed:\n" + "\n".join(detail))
+        # Two builds at once (the test suite's workers) may both get here: each writes its own
+        # temporary file and renames it into place, so neither ever reads a half-written one.
         cache.parent.mkdir(parents=True, exist_ok=True)
         for old in cache.parent.glob(f"*{cache.suffix}"):
-            old.unlink()
-        cache.write_bytes(result.stdout)
+            if old != cache:
+                old.unlink(missing_ok=True)
+        partial = cache.with_name(f"{cache.name}.{os.getpid()}.partial")
+        partial.write_bytes(result.stdout)
+        os.replace(partial, cache)
+        return result.stdout
     return cache.read_bytes()
 
 
