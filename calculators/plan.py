@@ -331,6 +331,12 @@ def _base_table(response: dict[str, Any]) -> str:
     )
 
 
+def _year_title(year: dict[str, Any]) -> str:
+    """「2028年3月期（3年目）」, or 「3年目」 alone when the year is named just that."""
+    number = f"{year['year']}年目"
+    return number if str(year["label"]).strip() == number else f"{year['label']}（{number}）"
+
+
 def _actuals_section(response: dict[str, Any]) -> str:
     if not response["actuals"]:
         return ""
@@ -344,7 +350,7 @@ def _actuals_section(response: dict[str, Any]) -> str:
         lines.append(["債務償還年数", _debt_cell(debt["plan"]), _debt_cell(debt["actual"]), "－"])
         parts.append(
             table(
-                f"{year['label']}（{year['year']}年目）の計画・実績・差異",
+                f"{_year_title(year)}の計画・実績・差異",
                 ["項目", "計画", "実績", "差異（実績−計画）"],
                 lines,
                 numeric=(1, 2, 3),

@@ -286,6 +286,22 @@ def _rows(base: dict[str, Any], years: list[dict[str, Any]]) -> list[dict[str, A
     return rows
 
 
+def _nth(number: int, label: str) -> str:
+    """「3年目（2029年3月期）」; only 「3年目」 when the year is named just that (no 「3年目（3年目）」)."""
+    return f"{number}年目" if label.strip() == f"{number}年目" else f"{number}年目（{label}）"
+
+
+def _final(rows: list[dict[str, Any]]) -> str:
+    """「最終年度（5年目、2031年3月期）」, or 「最終年度（5年目）」 when the year is named just that."""
+    label = rows[-1]["label"]
+    number = len(rows)
+    return (
+        f"最終年度（{number}年目）"
+        if label.strip() == f"{number}年目"
+        else f"最終年度（{number}年目、{label}）"
+    )
+
+
 def _holds_from(values: list[bool]) -> int | None:
     """The first index from which every value holds to the end; None when the last one fails."""
     start = None
@@ -301,7 +317,7 @@ def _ordinary_profit_criterion(rows: list[dict[str, Any]], target: int) -> dict[
     start = _holds_from([profit > 0 for profit in profits])
     result: dict[str, Any] = {"year": rows[start]["label"] if start is not None else None, "shortfall": None}
     if start is not None and start + 1 <= target:
-        when = "1年目から" if start == 0 else f"{start + 1}年目（{rows[start]['label']}）に黒字になり、"
+        when = "1年目から" if start == 0 else f"{_nth(start + 1, rows[start]['label'])}に黒字になり、"
         result.update(
             met=True,
             reason=f"経常利益は{when}最終年度まで黒字が続きます。目安の「{target}年以内に黒字化」に届いています。",
@@ -310,7 +326,7 @@ def _ordinary_profit_criterion(rows: list[dict[str, Any]], target: int) -> dict[
     if start is None and len(rows) < target:
         result.update(
             met=None,
-            reason=f"最終年度（{len(rows)}年目、{rows[-1]['label']}）の経常利益が{format_yen(profits[-1])}で、"
+            reason=f"{_final(rows)}の経常利益が{format_yen(profits[-1])}で、"
             f"計画が{len(rows)}年分しかないため、目安の「{target}年以内に黒字化」に届くかは分かりません。"
             f"{target}年目までの計画を入力してください。",
         )
@@ -319,7 +335,7 @@ def _ordinary_profit_criterion(rows: list[dict[str, Any]], target: int) -> dict[
     worst = min(later, key=lambda row: row["ordinary_profit"])
     result["shortfall"] = -worst["ordinary_profit"]
     change = (
-        f"{target}年目以降で最も低いのは{worst['year']}年目（{worst['label']}）の{format_yen(worst['ordinary_profit'])}です。"
+        f"{target}年目以降で最も低いのは{_nth(worst['year'], worst['label'])}の{format_yen(worst['ordinary_profit'])}です。"
         f"{target}年目から最終年度まで黒字を続けるには、この年の経常利益を{format_yen(result['shortfall'])}より多く改善する必要があります"
         "（売上の上積み、原価・経費の削減、支払利息の軽減など）。"
     )
@@ -331,7 +347,7 @@ def _ordinary_profit_criterion(rows: list[dict[str, Any]], target: int) -> dict[
     else:
         result.update(
             met=False,
-            reason=f"黒字が最終年度まで続くのは{start + 1}年目（{rows[start]['label']}）からで、目安の「{target}年以内」より遅れます。{change}",
+            reason=f"黒字が最終年度まで続くのは{_nth(start + 1, rows[start]['label'])}からで、目安の「{target}年以内」より遅れます。{change}",
         )
     return result
 
@@ -351,14 +367,14 @@ def _net_assets_criterion(rows: list[dict[str, Any]], start_value: int, target: 
         if start + 1 <= target:
             result.update(
                 met=True,
-                reason=f"実質純資産は{start + 1}年目（{rows[start]['label']}）に0円以上になり、最終年度まで続きます"
+                reason=f"実質純資産は{_nth(start + 1, rows[start]['label'])}に0円以上になり、最終年度まで続きます"
                 f"（最終年度{format_yen(ends[-1])}）。目安の「{target}年以内に解消」に届いています。",
             )
             return result
     if start is None and len(rows) < target:
         result.update(
             met=None,
-            reason=f"最終年度（{len(rows)}年目、{rows[-1]['label']}）でも実質純資産が{format_yen(ends[-1])}で、"
+            reason=f"{_final(rows)}でも実質純資産が{format_yen(ends[-1])}で、"
             f"まだ実質債務超過です。計画が{len(rows)}年分しかないため、目安の「{target}年以内」に届くかは分かりません。"
             f"{target}年目までの計画を入力してください。",
         )
@@ -367,14 +383,14 @@ def _net_assets_criterion(rows: list[dict[str, Any]], start_value: int, target: 
     worst = min(later, key=lambda row: row["real_net_assets_end"])
     result["shortfall"] = -worst["real_net_assets_end"]
     change = (
-        f"{target}年目以降で最も低いのは{worst['year']}年目（{worst['label']}）の{format_yen(worst['real_net_assets_end'])}です。"
+        f"{target}年目以降で最も低いのは{_nth(worst['year'], worst['label'])}の{format_yen(worst['real_net_assets_end'])}です。"
         f"{target}年目までに解消するには、それまでの当期純利益の合計を{format_yen(result['shortfall'])}以上増やすか、"
         "資本の増強などで純資産を厚くする必要があります。"
     )
     if start is None:
         reason = f"最終年度（{rows[-1]['label']}）でも実質純資産が{format_yen(ends[-1])}で、実質債務超過が解消しません。"
     else:
-        reason = f"実質債務超過の解消は{start + 1}年目（{rows[start]['label']}）で、目安の「{target}年以内」より遅れます。"
+        reason = f"実質債務超過の解消は{_nth(start + 1, rows[start]['label'])}で、目安の「{target}年以内」より遅れます。"
     result.update(met=False, reason=reason + change)
     return result
 
@@ -392,7 +408,7 @@ def _debt_criterion(rows: list[dict[str, Any]], target: int) -> dict[str, Any]:
         since = (
             ""
             if start == len(rows) - 1
-            else f"（{start + 1}年目の{rows[start]['label']}から続けて{target}年以下）"
+            else f"（{_nth(start + 1, rows[start]['label'])}から続けて{target}年以下）"
         )
         result.update(
             met=True,
@@ -482,7 +498,7 @@ def check(request: Any) -> dict[str, Any]:
     warnings = [
         {
             "code": "cash_negative",
-            "message": f"{row['year']}年目（{row['label']}）の期末の現預金が{format_yen(row['cash_end'])}でマイナスです。"
+            "message": f"{_nth(row['year'], row['label'])}の期末の現預金が{format_yen(row['cash_end'])}でマイナスです。"
             "資金が足りなくなるため、借入や支払の時期を資金繰り表で確かめてください。",
         }
         for row in rows
