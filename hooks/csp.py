@@ -62,6 +62,17 @@ INLINE_DIR = "assets/inline"
 _SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
 _TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
 _EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module"}
+# An inline script ran where it stood without a request. Moved into a file, a classic script would
+# stop the page's parsing for a round trip: in the head it waits for the style sheets first, and
+# the body (with the text, Lighthouse's LCP) is not even read until then; Material's palette script
+# sits in the header, before the content. So a moved script is deferred: it runs once the page is
+# parsed, in document order, before DOMContentLoaded. Material's scripts need nothing earlier: its
+# storage helpers define the globals its bundle uses, and the bundle is loaded by assets/later.js,
+# itself deferred and after them (the palette, which this site does not let visitors change, and
+# content tabs only set attributes). A script that must run before the first paint (a tool page's
+# marks on <html>, overrides/main.html) says so with data-kz-blocking and stays where it is.
+_WAITS = re.compile(r"\b(defer|async)\b", re.I)
+_BLOCKING = re.compile(r"\s+data-kz-blocking\b", re.I)
 _CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?\s*/?>", re.I)
 
 
@@ -80,8 +91,20 @@ def externalise_scripts(html: str, page_dir: str) -> tuple[str, dict[str, str]]:
     """Moves inline scripts into files (``assets/inline/<hash>.js``), returned as {path: text}.
 
     ``page_dir`` is the page's folder in the site ("" for the home page, "tools/subsidy").
+    The plain classic scripts (no attributes) are deferred (see ``_WAITS``) and so run in document
+    order after the parse: they go into one file, in that order, where the first one stood. One
+    request instead of four on every page (each is a few hundred bytes; on a slow phone line each
+    request costs more than its bytes, and Lighthouse counts every one before the LCP).
     """
     files: dict[str, str] = {}
+    deferred: list[str] = []
+    placeholder = "<!--kz-deferred-scripts-->"
+
+    def write(body: str) -> str:
+        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+        path = f"{INLINE_DIR}/{digest}.js"
+        files[path] = body
+        return posixpath.relpath(path, page_dir or ".")
 
     def replace(match: re.Match[str]) -> str:
         attrs, body = match.group("attrs"), match.group("body")
@@ -91,13 +114,21 @@ def externalise_scripts(html: str, page_dir: str) -> tuple[str, dict[str, str]]:
         kind = typed.group(1).lower() if typed else ""
         if kind not in _EXECUTABLE_TYPES:
             return match.group(0)  # JSON data, PyScript's config and worker tags: never executed
-        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
-        path = f"{INLINE_DIR}/{digest}.js"
-        files[path] = body
-        href = posixpath.relpath(path, page_dir or ".")
-        return f'<script{attrs} src="{href}"></script>'
+        if not attrs.strip():
+            deferred.append(body)
+            return placeholder if len(deferred) == 1 else ""
+        if kind == "" and not _WAITS.search(attrs):
+            attrs = _BLOCKING.sub("", attrs) if _BLOCKING.search(attrs) else attrs + " defer"
+        return f'<script{attrs} src="{write(body)}"></script>'
 
-    return _SCRIPT.sub(replace, html), files
+    html = _SCRIPT.sub(replace, html)
+    if deferred:
+        # each in its own block, as each was its own script: an error in one does not stop the next
+        merged = "\n".join(
+            f"try {{\n{body.strip()}\n}} catch (error) {{ console.error(error); }}" for body in deferred
+        )
+        html = html.replace(placeholder, f'<script defer src="{write(merged)}"></script>', 1)
+    return html, files
 
 
 def inline_executables(html: str) -> list[str]:
