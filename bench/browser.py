@@ -266,18 +266,20 @@ def measure(browser_type: Any, url: str, mode: str, profile: Path | None) -> dic
             browser.close()
 
 
-def second_tool(browser_type: Any, pages: dict[str, str], profile: Path) -> dict[str, float]:
-    """A visitor who has started Python on one tool page opens another, then goes back.
+def second_tool(browser_type: Any, pages: dict[str, str], profile: Path) -> dict[str, Any]:
+    """A visitor who has started Python on one tool page opens the others, then goes back.
 
     In one browser session (a persistent profile, as a visitor's browser is, with the back/forward
     cache that Playwright switches off by default): the first tool page until its first live
-    result and its offline copy; then the second tool opened by its link in the navigation, as a
-    visitor does (app.mjs shows it in the same document, with the Python already started), timed by
-    the clock from the click to its first live result (``next_ms``); then the browser's back button,
-    timed until the first tool shows a live result again (``back_ms``); then the second tool's
-    address typed (a new document, so a new start from the snapshot: ``typed_ms``, for comparison).
+    result and its offline copy; then every other tool in turn, each opened by its link in the
+    navigation of the one before, as a visitor does: the pointer on the link, then the click
+    (app.mjs shows it in the same document, with the Python already started). Each is timed in the
+    page from the click's handling (mark kz-nav-start) to its first live result (``next_ms``, by
+    tool; ``next_clock_ms``: the bench's clock around the click, with Playwright's round trips).
+    Then the browser's back button, timed until the tool before shows a live result again
+    (``back_ms``); then the second tool's address typed (a new document, so a new start from the
+    snapshot: ``typed_ms``, for comparison).
     """
-    first, second = TOOLS[0], TOOLS[1]
     context = browser_type.launch_persistent_context(
         str(profile),
         executable_path=CHROMIUM,
@@ -287,27 +289,42 @@ def second_tool(browser_type: Any, pages: dict[str, str], profile: Path) -> dict
     try:
         page = context.new_page()
         page.wait_for_timeout(BROWSER_SETTLE_MS)
-        page.goto(pages[first])
+        page.goto(pages[TOOLS[0]])
         ready_ms(page)
         wait_settled(page)
         page.wait_for_timeout(500)
         page.evaluate("window.__kzFirstVisit = true")
-        started = time.monotonic()
-        page.click(f'.md-nav--primary a.md-nav__link[href="../{second}/"]')
-        page.wait_for_function(f"location.pathname.includes('/{second}/') && {LIVE}", timeout=120_000)
-        next_ms = (time.monotonic() - started) * 1000
+        next_ms: dict[str, float] = {}
+        clock_ms: dict[str, float] = {}
+        for tool in TOOLS[1:]:
+            link = f'.md-nav--primary a.md-nav__link[href="../{tool}/"]'
+            page.hover(link)
+            page.wait_for_timeout(100)  # a pointer rests on a link for about that long before the click
+            started = time.monotonic()
+            page.click(link)
+            page.wait_for_function(f"location.pathname.includes('/{tool}/') && {LIVE}", timeout=120_000)
+            clock_ms[tool] = (time.monotonic() - started) * 1000
+            next_ms[tool] = float(
+                page.evaluate(
+                    """() => {
+                      const last = (name) => performance.getEntriesByName(name).at(-1).startTime;
+                      return last('kz-ready') - last('kz-nav-start');
+                    }"""
+                )
+            )
+            page.wait_for_timeout(1000)  # the visitor reads the result
         same_document = bool(page.evaluate("window.__kzFirstVisit === true"))
-        page.wait_for_timeout(500)
         started = time.monotonic()
         page.go_back(wait_until="commit")  # a page shown again in the same document fires no load event
-        page.wait_for_function(f"location.pathname.includes('/{first}/') && {LIVE}", timeout=120_000)
+        page.wait_for_function(f"location.pathname.includes('/{TOOLS[-2]}/') && {LIVE}", timeout=120_000)
         back_ms = (time.monotonic() - started) * 1000
         cached = bool(page.evaluate("window.__kzFirstVisit === true"))
         page.wait_for_timeout(500)
-        page.goto(pages[second])
+        page.goto(pages[TOOLS[1]])
         typed_ms = ready_ms(page)
         return {
             "next_ms": next_ms,
+            "next_clock_ms": clock_ms,
             "back_ms": back_ms,
             "back_cached": float(cached),
             "same_document": float(same_document),

@@ -1143,6 +1143,34 @@ function bindForm(context) {
   });
 }
 
+const WARM_AFTER_MS = 2_000;
+let warming = false;
+
+/**
+ * Once the page has been quiet a while, the worker answers the other tools' examples one at a time
+ * (worker.py warm_next): a tool's first answer imports its code, so the next tool the visitor opens
+ * (in the same document) answers at once. Each step waits until the browser is idle and nothing is
+ * being computed; an edit waits at most for the one step under way. @param {ToolContext} context
+ */
+function warmOtherTools(context) {
+  if (warming || !context.api) return;
+  warming = true;
+  const api = context.api;
+  const idle = (/** @type {() => void} */ next) =>
+    "requestIdleCallback" in window ? requestIdleCallback(next, { timeout: 5_000 }) : setTimeout(next, 200);
+  const step = () =>
+    idle(async () => {
+      const current = /** @type {ToolContext | undefined} */ (globalThis.kaizenTool);
+      if (current?.busy) return setTimeout(step, 500);
+      try {
+        if ((await api.warm_next(current?.tool ?? "")) > 0) setTimeout(step, 100);
+      } catch {
+        /* only a head start */
+      }
+    });
+  setTimeout(step, WARM_AFTER_MS);
+}
+
 /**
  * Waits for Python (started from the page head), computes the first live answer and marks the
  * page ready; says so when the start is slow or fails. @param {ToolContext} context @param {any} shared
@@ -1164,6 +1192,7 @@ async function startPython(context, shared) {
     await compute(context, shared);
     performance.mark("kz-ready");
     document.body.dataset.kzReady = "1";
+    warmOtherTools(context);
   } catch (error) {
     setStatus(context, "計算の準備ができませんでした。ページを読み込み直してください。古いブラウザでは動かないことがあります。", "failed");
     root.dataset.kzError = String(error?.message ?? error);
@@ -1221,7 +1250,12 @@ function workerTag(doc) {
 /** The address a click should open inside this document, or null (the browser follows it). @param {MouseEvent} event */
 function softTarget(event) {
   if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return null;
-  const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+  return toolLink(event.target);
+}
+
+/** The tool page a link (or an element inside one) leads to, or null. @param {EventTarget | null} target */
+function toolLink(target) {
+  const link = target instanceof Element ? target.closest("a[href]") : null;
   if (!(link instanceof HTMLAnchorElement) || (link.target && link.target !== "_self") || link.hasAttribute("download")) return null;
   if (!link.closest('[data-md-component="container"]')) return null;
   const url = new URL(link.href);
@@ -1270,16 +1304,29 @@ function focusHeading(scrollY) {
   window.scrollTo(0, scrollY);
 }
 
+/** @type {Map<string, Promise<string | null>>} tool pages fetched ahead, by address (no #) */
+const fetchedPages = new Map();
+
+/** The page's HTML, or null when it is not one to show here; fetched once (on hover or focus). @param {URL} url */
+function pageText(url) {
+  const key = url.href.split("#")[0];
+  let text = fetchedPages.get(key);
+  if (!text) {
+    text = fetch(key, { credentials: "same-origin" })
+      .then((response) => (response.ok && (response.headers.get("content-type") ?? "").includes("text/html") ? response.text() : null))
+      .catch(() => null);
+    fetchedPages.set(key, text);
+    text.then((value) => value === null && fetchedPages.delete(key)); // tried again next time
+  }
+  return text;
+}
+
 /** Fetches a tool page and shows it here; false when it has to be loaded as usual. @param {URL} url */
 async function openTool(url) {
-  let fresh;
-  try {
-    const response = await fetch(url.href, { credentials: "same-origin" });
-    if (!response.ok || !(response.headers.get("content-type") ?? "").includes("text/html")) return false;
-    fresh = new DOMParser().parseFromString(await response.text(), "text/html");
-  } catch {
-    return false;
-  }
+  const text = await pageText(url);
+  performance.mark("kz-nav-fetched");
+  if (text === null) return false;
+  const fresh = new DOMParser().parseFromString(text, "text/html");
   const root = fresh.getElementById("kz-tool");
   const container = fresh.querySelector('[data-md-component="container"]');
   const here = workerTag(document);
@@ -1301,6 +1348,7 @@ async function openTool(url) {
 
 /** @param {URL} url @param {boolean} push (false: the history already holds the address) */
 async function goToTool(url, push) {
+  performance.mark("kz-nav-start");
   keepShownPage();
   delete document.body.dataset.kzReady;
   if (push) history.replaceState({ ...history.state, kzTool: true }, "");
@@ -1312,9 +1360,27 @@ async function goToTool(url, push) {
     location.replace(url.href); // as if the link had been followed (the history keeps one entry)
     return;
   }
-  focusHeading(0);
+  performance.mark("kz-nav-shown");
   const root = document.getElementById("kz-tool");
-  if (root) await mount(root);
+  const mounted = root ? mount(root) : Promise.resolve();
+  // In the next frame, not now: moving the focus lays the new page out, about 100 ms on a PC,
+  // and by the next frame the worker is already computing the page's result alongside.
+  requestAnimationFrame(() => focusHeading(0));
+  await mounted;
+}
+
+// A pointer over a tool link, or the keyboard's focus on one, fetches the page ahead (a click
+// follows some 100 ms later); the fetch goes through the offline copy like any other.
+for (const type of ["pointerover", "focusin"]) {
+  document.addEventListener(type, (event) => {
+    if (location.protocol === "file:" || !document.getElementById("kz-tool")) return;
+    const url = toolLink(event.target);
+    if (!url) return;
+    pageText(url);
+    // and its widget module (the widgets are the same list on every tool page)
+    const tool = url.pathname.slice(TOOLS_PATH.length).split("/")[0];
+    if (runtimeInfo()?.widgets?.includes(tool)) import(new URL(`widgets/${tool}.mjs`, RUNTIME).href).catch(() => {});
+  });
 }
 
 document.addEventListener("click", (event) => {

@@ -7,6 +7,7 @@ except loading the vendored wheels of this very site when an xlsx file or the ba
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from typing import Any
@@ -217,8 +218,31 @@ def batch_file(kind: str) -> Any:
     return to_js(_last_batch[kind])
 
 
+_warmed: set[str] = set()
+
+
+def warm_next(shown: str = "") -> int:
+    """Answers one tool's default example that this worker has not answered yet, and forgets it.
+
+    Called by the page when idle after its first result: a tool's first answer also imports its
+    view and reads its parameters (100-300 ms in the browser), so the next tool opened in the same
+    visit (app.mjs shows it in the same document) answers at once. Returns how many are left."""
+    from kaizen_core import registry
+
+    _warmed.add(shown)
+    left = [name for name in registry.page_names() if name not in _warmed]
+    if left:
+        tool = left[0]
+        _warmed.add(tool)
+        # only a head start (compute itself never raises): the real call reports its own faults
+        with contextlib.suppress(Exception):
+            compute(tool, json.dumps(forms.form_for(tool).default_request(), ensure_ascii=False))
+    return max(len(left) - 1, 0)
+
+
 __export__ = [
     "compute",
+    "warm_next",
     "export_csv",
     "export_xlsx",
     "export_file",

@@ -7,6 +7,7 @@ interface Element {
 /** The Python worker's exports (calculators/worker.py); every answer is JSON text or bytes. */
 interface KaizenWorkerApi {
   compute(tool: string, request: string, shownDigest: string): Promise<string>;
+  warm_next(shown: string): Promise<number>;
   export_csv(tool: string, request: string): Promise<Uint8Array | string>;
   export_xlsx(tool: string, request: string, wheels: string): Promise<Uint8Array | string>;
   export_file(tool: string, kind: string, request: string): Promise<Uint8Array | string>;
