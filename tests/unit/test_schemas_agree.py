@@ -32,7 +32,7 @@ from tests.unit.test_bad_input import CASES as BAD_CASES
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = [case for path in sorted((ROOT / "tests" / "golden").glob("*.yaml")) for case in load_cases(path)]
-ENGINES = tuple(tool.name for tool in registry.tools())
+ENGINES = registry.names()
 
 
 def accepted(options: dict[str, str], aliases: dict[str, str]) -> set[str]:
