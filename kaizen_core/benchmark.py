@@ -126,7 +126,7 @@ def _read(request: Any) -> tuple[Any, list[dict[str, Any]], ErrorCollector]:
     return as_of, periods, errors
 
 
-def _indicator_table(rules: RuleSet) -> dict[str, dict[str, str]]:
+def _indicator_table(rules: RuleSet) -> dict[str, dict[str, Any]]:
     table = rules.value("benchmark.indicators")
     keys = tuple(row.get("key") for row in table)
     if keys != INDICATORS:
@@ -134,6 +134,11 @@ def _indicator_table(rules: RuleSet) -> dict[str, dict[str, str]]:
     for row in table:
         if row.get("better") not in ("higher", "lower"):
             raise ParameterDataError(f"benchmark.indicators: {row['key']} needs better = higher|lower")
+        floor = row.get("same_at_or_below")
+        if floor is not None and (isinstance(floor, bool) or not isinstance(floor, int)):
+            raise ParameterDataError(
+                f"benchmark.indicators: {row['key']} same_at_or_below must be an integer"
+            )
     return {row["key"]: row for row in table}
 
 
@@ -213,13 +218,20 @@ def _equity_ratio(net_assets: int, total_assets: int) -> dict[str, Any]:
     return measure(value, percent_text(value), reason)
 
 
-def _trend(previous: dict[str, Any] | None, current: dict[str, Any], better: str) -> str | None:
+def _trend(previous: dict[str, Any] | None, current: dict[str, Any], row: dict[str, Any]) -> str | None:
+    """Better, worse or same in the indicator's own direction; None when either value is missing.
+
+    Where both values sit at or below the row's ``same_at_or_below`` (EBITDA有利子負債倍率 ≤ 0:
+    実質無借金 in both years) the size says nothing about repaying power: a negative ratio moves
+    towards 0 when profit grows as well as when cash shrinks. Such a pair is "same".
+    """
     if previous is None or previous["exact"] is None or current["exact"] is None:
         return None
     before, after = Fraction(previous["exact"]), Fraction(current["exact"])
-    if after == before:
+    floor = row.get("same_at_or_below")
+    if after == before or (floor is not None and before <= floor and after <= floor):
         return "same"
-    return "better" if (after > before) == (better == "higher") else "worse"
+    return "better" if (after > before) == (row["better"] == "higher") else "worse"
 
 
 def _warnings(name: str, figures: dict[str, int]) -> list[dict[str, str]]:
@@ -271,9 +283,15 @@ def diagnose(request: Any) -> dict[str, Any]:
         }
         for key, indicator in indicators.items():
             before = previous_result[key] if previous_result is not None else None
-            change = _trend(before, indicator, table[key]["better"])
+            change = _trend(before, indicator, table[key])
             indicator["trend"] = change
             indicator["trend_label"] = TRENDS[change] if change else None
+            if change == "same" and before is not None and before["exact"] != indicator["exact"]:
+                # only a same_at_or_below row (EBITDA有利子負債倍率 ≤ 0) is "same" with two values
+                indicator["reason"] += (
+                    "前期も実質無借金（倍率0以下）のため、倍率の大小では比べず「横ばい」としています"
+                    "（マイナスの倍率は、営業利益が増えても0に近づくためです）。"
+                )
         result: dict[str, Any] = {
             "label": label,
             **indicators,
@@ -316,7 +334,8 @@ def diagnose(request: Any) -> dict[str, Any]:
         if said:
             explanation.append(
                 f"{results[-2]['label']}と比べた{latest['label']}の変化（{'、'.join(said)}）。"
-                "EBITDA有利子負債倍率と営業運転資本回転期間は小さくなれば改善、ほかの指標は大きくなれば改善としています。"
+                "EBITDA有利子負債倍率と営業運転資本回転期間は小さくなれば改善、ほかの指標は大きくなれば改善としています"
+                "（EBITDA有利子負債倍率が両方の期で0以下、つまり実質無借金のときは横ばいとします）。"
             )
     notes = [
         "経済産業省のローカルベンチマークのシートは、各指標を業種ごとの基準値と比べて点数をつけます。"
