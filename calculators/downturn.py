@@ -20,7 +20,6 @@ from calculators.html import (
     explanation,
     headline,
     inputs_summary,
-    japanese_partial_date,
     parameter,
     sources,
     table,
@@ -29,8 +28,9 @@ from calculators.html import (
     yen,
 )
 from kaizen_core.downturn import CAUSE_ALIASES, CAUSES, FIGURE_LABELS, MARGINS, METHODS
+from kaizen_core.downturn import METHOD_WORDS as CORE_METHOD_WORDS
 from kaizen_core.errors import InputError
-from kaizen_core.numbers import format_percent, format_yen, parse_month
+from kaizen_core.numbers import format_percent, format_yen, japanese_partial_date, parse_month
 from kaizen_core.params import RuleSet
 from kaizen_core.request import today
 
@@ -62,7 +62,7 @@ ELIGIBILITY_TOOL = "../eligibility/"
 
 # How a margin entry's method may be written (1, ①, …): the form's own code for each. The page
 # gets the table in its vocabulary (widgets/downturn.mjs reads share links with it).
-METHOD_WORDS = {**{str(m): str(m) for m in METHODS}, **{"①②③"[m - 1]: str(m) for m in METHODS}}
+METHOD_WORDS = {word: str(method) for word, method in CORE_METHOD_WORDS.items()}
 
 
 def _method_number(value: Any) -> int | None:

@@ -26,10 +26,10 @@ from typing import Any
 
 from calculators.cells import Computed, ComputedText
 from calculators.forms import ToolForm, flatten, form_for, form_value, unflatten
-from calculators.html import japanese_partial_date, reference_title
+from calculators.html import reference_title
 from calculators.views import ExportTable, files, view
 from kaizen_core.errors import InputError
-from kaizen_core.numbers import parse_count, parse_rate, parse_yen, shorten
+from kaizen_core.numbers import japanese_partial_date, parse_count, parse_rate, parse_yen, shorten
 from kaizen_core.spreadsheet import FORMULA_START, decode_csv, neutralise
 
 INPUT_MARK = "[入力]"

@@ -16,7 +16,7 @@ from html import escape
 from typing import Any
 
 from kaizen_core.directory import tel_href
-from kaizen_core.numbers import format_yen
+from kaizen_core.numbers import format_yen, japanese_partial_date
 
 DISCLAIMER = (
     "この結果は、公表資料をもとにした目安です。実際の対象・補助額・時期は、中小企業活性化協議会の確認と"
@@ -218,20 +218,6 @@ def reference_title(reference: dict[str, Any]) -> str:
     return (
         f"{reference['publisher']}「{reference['title']}」（{japanese_partial_date(str(reference['date']))}）"
     )
-
-
-def japanese_partial_date(text: str) -> str:
-    """``2026-01`` → 2026年1月, ``2022-04-01`` → 2022年4月1日, ``2023`` → 2023年 (sources' own dates).
-
-    Text that is not such a date (empty, or already Japanese) is returned as it is."""
-    parts = text.split("-")
-    if not text or not all(part.isascii() and part.isdigit() for part in parts) or len(parts) > 3:
-        return text
-    if len(parts) == 3:
-        return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
-    if len(parts) == 2:
-        return f"{int(parts[0])}年{int(parts[1])}月"
-    return f"{parts[0]}年"
 
 
 def as_of_text(text: str) -> str:

@@ -20,7 +20,7 @@ from calculators.html import (
     yen,
 )
 from kaizen_core.numbers import Month, format_date, format_iso_date, format_yen
-from kaizen_core.subsidy import SCHEDULE_LABELS
+from kaizen_core.subsidy import PROGRAMMES, ROUTES, SCHEDULE_LABELS
 
 FORM = ToolForm(
     tool="subsidy",
@@ -33,21 +33,14 @@ FORM = ToolForm(
                     "programme",
                     "事業",
                     "choice",
-                    options=(
-                        ("vup", "早期経営改善計画策定支援（Vアップ）"),
-                        ("405", "経営改善計画策定支援（405事業）通常枠"),
-                        ("405-gl", "経営改善計画策定支援（405事業）中小版GL枠"),
-                    ),
+                    options=tuple(PROGRAMMES.items()),
                     required=True,
                 ),
                 Field(
                     "route",
                     "支援の形",
                     "choice",
-                    options=(
-                        ("expert", "認定支援機関（税理士・診断士など）"),
-                        ("bank", "民間金融機関による支援"),
-                    ),
+                    options=tuple(ROUTES.items()),
                     show_if="programme=vup",
                     help="民間金融機関による支援は期間限定の形です。補助は計画策定の費用だけです。",
                 ),

@@ -42,8 +42,8 @@ from tables import label_tables  # noqa: E402
 from tools import batch_templates, render_batch, render_tool, script_json  # noqa: E402
 
 from calculators.council import page_card  # noqa: E402
-from calculators.html import japanese_partial_date  # noqa: E402
 from kaizen_core.directory import by_region, councils  # noqa: E402
+from kaizen_core.numbers import japanese_partial_date  # noqa: E402
 from kaizen_core.params import ParameterStore, default_store, use_data_dir  # noqa: E402
 from kaizen_core.request import today  # noqa: E402
 

@@ -18,9 +18,15 @@ from fractions import Fraction
 from typing import Any
 
 import kaizen_core
-from calculators.html import japanese_partial_date
 from kaizen_core.errors import InputError
-from kaizen_core.numbers import format_date, format_man, format_percent, format_rate, format_yen
+from kaizen_core.numbers import (
+    format_date,
+    format_man,
+    format_percent,
+    format_rate,
+    format_yen,
+    japanese_partial_date,
+)
 from kaizen_core.params import DatedValue, ParameterStore
 
 # A parameter value whose source was last checked more than this many days before the build's 基準日

@@ -37,6 +37,8 @@ METHODS = {
     2: "②最近の試算表と前年同期の試算表",
     3: "③最近の試算表と直近の決算",
 }
+# How a margin entry's method may be written: 1, "1" or its circled mark ① (the mark leads its name).
+METHOD_WORDS = {**{str(m): m for m in METHODS}, **{name[0]: m for m, name in METHODS.items()}}
 MARGINS = {"gross": ("gross_profit", "売上高総利益率"), "operating": ("operating_profit", "売上高営業利益率")}
 FIGURE_LABELS = {
     "sales": "売上高",
@@ -85,8 +87,8 @@ def _read(request: Any) -> tuple[dict[str, Any], ErrorCollector]:
         entry.check_keys({"method", "current", "comparison"})
         method_raw = entry.raw("method")
         method = method_raw if isinstance(method_raw, int) and not isinstance(method_raw, bool) else None
-        if isinstance(method_raw, str) and method_raw.strip() in ("1", "2", "3", "①", "②", "③"):
-            method = {"①": 1, "②": 2, "③": 3}.get(method_raw.strip()) or int(method_raw)
+        if isinstance(method_raw, str):
+            method = METHOD_WORDS.get(method_raw.strip())
         if method not in METHODS:
             errors.add(
                 f"{path}.method",

@@ -364,6 +364,24 @@ def format_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def japanese_partial_date(text: str) -> str:
+    """``2026-01`` → 2026年1月, ``2022-04-01`` → 2022年4月1日, ``2023`` → 2023年 (sources' own dates).
+
+    Text that is not such a date (empty, or already Japanese) is returned as it is."""
+    parts = text.split("-")
+    if not text or not all(part.isascii() and part.isdigit() for part in parts) or len(parts) > 3:
+        return text
+    numbers = [int(part) for part in parts]
+    try:
+        if len(numbers) == 3:
+            return format_date(date(*numbers))
+        if len(numbers) == 2 and 1 <= numbers[1] <= 12:
+            return Month(*numbers).label()
+    except ValueError:
+        return text
+    return f"{parts[0]}年" if len(parts) == 1 else text
+
+
 def format_iso_date(text: str) -> str:
     """An ISO date of a response (``2026-12-03``) as Japanese pages write it; other text unchanged."""
     try:

@@ -145,7 +145,8 @@ def fee_guide(rules: RuleSet, programme: str, route: str = "expert") -> dict[str
         subsidy = min(subsidy, rules.yen(scheme.group_cap_key))
     tiers = []
     if programme == "405":
-        for tier in rules.value("p405.standard.tiers"):
+        table = rules.value("p405.standard.tiers")
+        for index, tier in enumerate(table):
             at_guide = min(tier["subsidy_cap"], tier["fee_guide"] * rate.numerator // rate.denominator)
             tiers.append(
                 {
@@ -155,6 +156,7 @@ def fee_guide(rules: RuleSet, programme: str, route: str = "expert") -> dict[str
                     "subsidy_cap": tier["subsidy_cap"],
                     "subsidy_at_guide": at_guide,
                     "self_pay_at_guide": tier["fee_guide"] - at_guide,
+                    "criterion": _tier_criterion(table, index),
                 }
             )
     return {
@@ -203,6 +205,16 @@ class ItemResult:
             "capped_by": self.capped_by,
             "rounding": "1円未満切り捨て",
         }
+
+
+def _tier_criterion(tiers: list[dict[str, Any]], index: int) -> str:
+    """How :func:`_size_tier` places a company in ``tiers[index]``, in words for the tier tables."""
+    tier = tiers[index]
+    if "sales_below" not in tier:
+        below = tiers[index - 1]
+        return f"売上高{format_man(below['sales_below'])}以上または借入金{format_man(below['borrowings_below'])}以上"
+    text = f"売上高{format_man(tier['sales_below'])}未満かつ借入金{format_man(tier['borrowings_below'])}未満"
+    return text + (f"（{tiers[index - 1]['label']}を除く）" if index else "")
 
 
 def _size_tier(rules: RuleSet, sales: int, borrowings: int) -> dict[str, Any]:

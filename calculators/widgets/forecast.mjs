@@ -9,6 +9,8 @@
 // Rows and month cells are cloned from <template> elements rendered by the build
 // (calculators/templates/widgets/forecast_*.html) with the tokens __I__ __N__ __M__ __L__ __P__.
 
+import { instantiate } from "./template.mjs";
+
 const STATE = new WeakMap();
 /**
  * Request keys the form takes although no input has that name now (app.mjs's vocabulary): a
@@ -88,29 +90,6 @@ function all(root, selector) {
 
 function attr(name, value) {
   return `[${name}="${CSS.escape(value)}"]`;
-}
-
-// Clones a <template> and writes the tokens into its attributes and text with DOM APIs. The values
-// can come from a share link, a file or storage: they are never parsed as HTML.
-function instantiate(form, name, tokens) {
-  const template = q(form, `template${attr("data-kz-template", name)}`);
-  const root = template.content.firstElementChild.cloneNode(true);
-  const swap = (text) => {
-    let next = text;
-    for (const [token, value] of tokens) next = next.split(token).join(value);
-    return next;
-  };
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
-  for (let node = root; node; node = walker.nextNode()) {
-    if (node.nodeType === Node.TEXT_NODE) {
-      if (node.nodeValue.includes("__")) node.nodeValue = swap(node.nodeValue);
-      continue;
-    }
-    for (const attribute of [...node.attributes]) {
-      if (attribute.value.includes("__")) node.setAttribute(attribute.name, swap(attribute.value));
-    }
-  }
-  return root;
 }
 
 function replaceInAttributes(root, pairs) {

@@ -33,7 +33,7 @@ def test_the_choices_of_each_kind() -> None:
     assert eligibility.choices("employees") == {}
     forecast = form_for("forecast")
     assert forecast.choices("loans[3].method")["schedule"] == "返済予定表どおり"
-    assert form_for("subsidy").choices("programme")["vup"] == "早期経営改善計画策定支援（Vアップ）"
+    assert form_for("subsidy").choices("programme")["vup"] == "早期経営改善計画策定支援（Vアップ支援事業）"
 
 
 def test_the_input_summary_names_a_checkbox_and_a_widget_made_choice() -> None:

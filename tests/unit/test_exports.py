@@ -238,8 +238,8 @@ def _input_values(sheet: Worksheet) -> dict[str, Any]:
 def test_inputs_are_written_with_japanese_names() -> None:
     workbook, _, _ = _workbook("subsidy")
     values = _input_values(workbook["入力"])
-    assert values["programme"] == "早期経営改善計画策定支援（Vアップ）"
-    assert values["route"] == "認定支援機関（税理士・診断士など）"
+    assert values["programme"] == "早期経営改善計画策定支援（Vアップ支援事業）"
+    assert values["route"] == "認定支援機関（士業等専門家など）による支援"
     eligibility = _input_values(_workbook("eligibility")[0]["入力"])
     assert eligibility["prefecture"] == "京都府"
     assert eligibility["entity_type"] == "株式会社"
@@ -254,7 +254,7 @@ def test_the_csv_has_the_names_and_the_codes_side_by_side() -> None:
     request = form_for("subsidy").default_request()
     data = csv_bytes("subsidy", request, run("subsidy", request)).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(data)))
-    assert ["programme", "事業", "早期経営改善計画策定支援（Vアップ）"] in rows
+    assert ["programme", "事業", "早期経営改善計画策定支援（Vアップ支援事業）"] in rows
     assert ["fees.plan", "計画策定支援費用（405事業はDD・計画策定支援費用）", "22.5万"] in rows
     assert any(row and re.fullmatch(r"基準日：\d{4}年\d{1,2}月\d{1,2}日", row[0]) for row in rows)
 

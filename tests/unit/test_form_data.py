@@ -12,7 +12,16 @@ from html import unescape
 
 import pytest
 
-from calculators.forms import KEY_TOKENS, form_for, parse_show_if, show_if_data, shows
+from calculators.forms import (
+    KEY_TOKENS,
+    Field,
+    Section,
+    ToolForm,
+    form_for,
+    parse_show_if,
+    show_if_data,
+    shows,
+)
 from calculators.html import row_keys, table
 from calculators.worker import compute
 from hooks.tools import render_tool
@@ -172,16 +181,23 @@ def test_the_yes_and_no_words_are_kaizen_cores() -> None:
     assert "あり" in words["true"]
 
 
-@pytest.mark.parametrize(
-    ("tool", "wide"),
-    [(tool, tool in {"benchmark", "plan"}) for tool in TOOLS],
-)
-def test_a_form_with_a_wide_grid_is_marked_for_the_layout(tool: str, wide: bool) -> None:
-    """財務の健康診断 and 数値計画チェック have year grids wider than the column beside the result:
-    their page's tool block carries kz-tool--wide (site.css puts the form above the result)."""
-    assert form_for(tool).wide is wide
+@pytest.mark.parametrize("tool", TOOLS)
+def test_a_form_with_a_wide_grid_is_marked_for_the_layout(tool: str) -> None:
+    """A form with a year grid wider than the column beside the result (Section.wide) puts its page's
+    tool block in kz-tool--wide (site.css puts the form above the result); the others do not."""
+    wide = form_for(tool).wide
     page = Page(render_tool(tool, as_of="2026-11-21"))
     classes = [attrs.get("class", "") for _, attrs, _ in page.elements if attrs.get("id") == "kz-tool"]
     assert len(classes) == 1
     assert ("kz-tool--wide" in classes[0].split()) is wide
     assert "kz-tool" in classes[0].split()
+
+
+def test_a_form_is_wide_when_one_of_its_sections_is() -> None:
+    narrow = Section("期間", (Field("months", "月数", "count"),))
+    grid = Section("年度ごとの数字", (Field("sales", "売上高", "yen"),), wide=True)
+    assert ToolForm("t", "小さなツール", (narrow,)).wide is False
+    assert ToolForm("t", "小さなツール", (narrow, grid)).wide is True
+    # the year-grid tools use it: without any wide form the layout's wide path would go untested
+    assert any(form_for(tool).wide for tool in TOOLS)
+    assert not all(form_for(tool).wide for tool in TOOLS)

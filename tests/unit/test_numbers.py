@@ -15,6 +15,7 @@ from kaizen_core.numbers import (
     format_man,
     format_percent,
     format_yen,
+    japanese_partial_date,
     parse_count,
     parse_date,
     parse_month,
@@ -200,3 +201,20 @@ def test_formatting() -> None:
     assert format_man(3_000_000) == "300万円"
     assert format_percent(Fraction(1, 20)) == "5%"
     assert format_percent(Fraction(2, 3)) == "66.67%"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("2026-01", "2026年1月"),
+        ("2022-04-01", "2022年4月1日"),
+        ("2023", "2023年"),
+        ("", ""),
+        ("2026年1月", "2026年1月"),  # already Japanese
+        ("2026-13", "2026-13"),  # not a month: shown as written, never a made-up 13月
+        ("2026-02-30", "2026-02-30"),
+        ("２０２６-０１", "２０２６-０１"),
+    ],
+)
+def test_a_source_date_is_written_the_japanese_way(text: str, shown: str) -> None:
+    assert japanese_partial_date(text) == shown
