@@ -107,3 +107,73 @@ def test_the_result_opens_the_plan_with_the_latest_year_as_its_base(page: Any, b
     assert shown == cli("plan", request)
     first = shown["rows"][0]
     assert first["borrowings_end"] == 30_000_000 - 4_000_000  # the first plan year repays 400万
+
+
+MM = 96 / 25.4  # CSS pixels per millimetre
+PORTRAIT_WIDTH = (210 - 2 * 14) * MM  # A4 less the site's @page margins
+
+
+def test_the_chart_prints_on_a4_beside_the_figures(page: Any, base_url: str) -> None:
+    """The SVG chart is in the page from the first paint and in print, inside an A4 page's width."""
+    page.goto(f"{base_url}/tools/benchmark/")
+    wait_ready(page)
+    page.set_viewport_size({"width": int(PORTRAIT_WIDTH), "height": 1000})
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    chart = page.locator("#kz-results .kz-bm-chart")
+    assert chart.is_visible()
+    panels = page.evaluate(
+        """() => [...document.querySelectorAll('#kz-results .kz-bm-chart svg')].map((svg) => {
+            const box = svg.getBoundingClientRect();
+            return { right: box.right, width: box.width, bars: svg.querySelectorAll('rect').length,
+                     title: svg.querySelector('title')?.textContent ?? '' };
+        })"""
+    )
+    assert len(panels) == 6  # one panel per indicator
+    for panel in panels:
+        assert panel["width"] > 0, panel
+        assert panel["right"] <= PORTRAIT_WIDTH + 1, panel
+        assert panel["bars"] >= 3, panel  # a bar for each of the example's three years
+        assert panel["title"], panel
+    assert page.locator("#kz-results h2").first.is_visible()
+    assert not page.locator("#kz-form").is_visible()
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF")
+    assert b"/Type /Page" in pdf
+
+
+def test_autosave_empty_csv_and_upload_bring_the_figures_back(
+    page: Any, base_url: str, tmp_path: Path
+) -> None:
+    page.goto(f"{base_url}/tools/benchmark/")
+    wait_ready(page)
+    before = computed_count(page)
+    page.fill("[name='periods[2].cash']", "1,500万円")
+    wait_recomputed(page, before)
+    page.reload()  # autosave: the typed figure is still there after a reload
+    wait_ready(page)
+    assert page.input_value("[name='periods[2].cash']") == "1,500万円"
+    assert live(page)["periods"][2]["figures"]["cash"] == 15_000_000
+    with page.expect_download() as saved:
+        page.click("[data-kz-action=csv]")
+    csv_path = tmp_path / "benchmark.csv"
+    saved.value.save_as(csv_path)
+    data = csv_path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel opens it as UTF-8
+    text = data.decode("utf-8-sig")
+    assert "periods[2].cash" in text
+    assert "EBITDA有利子負債倍率" in text
+    # 入力欄を空にする: every figure goes, and the answer asks for them instead of showing zeros
+    before = computed_count(page)
+    page.click("[data-kz-action=empty]")
+    wait_recomputed(page, before)
+    assert page.input_value("[name='periods[2].cash']") == ""
+    assert live(page)["errors"], "an empty form is not a result of zeros"
+    # the saved file brings the form and the same answer back
+    before = computed_count(page)
+    page.set_input_files("[data-kz-action=upload]", str(csv_path))
+    wait_recomputed(page, before)
+    assert page.input_value("[name='periods[2].cash']") == "1,500万円"
+    request = page.evaluate("() => globalThis.kaizenTool.request")
+    assert live(page) == cli("benchmark", request)
+    assert live(page)["periods"][2]["figures"]["cash"] == 15_000_000

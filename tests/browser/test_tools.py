@@ -371,6 +371,8 @@ BAD_VALUES = [
     ("downturn", "latest_month", "去年の3月", "最近の月"),
     ("forecast", "opening_balance", "少し", "残高"),
     ("forecast", "start", "2026-13", "開始の年月"),
+    ("benchmark", "periods[1].sales", "前年並み", "2024年3月期の売上高"),
+    ("benchmark", "periods[0].employees", "3.5", "2023年3月期の従業員数"),
     ("plan", "base.cash", "多め", "現預金"),
     ("plan", "years[2].sales", "たくさん", "2029年3月期の売上高"),
 ]

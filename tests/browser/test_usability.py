@@ -156,7 +156,9 @@ def test_large_text_switch_for_projectors(browser: Any, base_url: str) -> None:
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/tools/subsidy/", "/tools/downturn/", "/hikaku/", "/vup/"])
+@pytest.mark.parametrize(
+    "path", ["/tools/subsidy/", "/tools/downturn/", "/tools/benchmark/", "/tools/plan/", "/hikaku/", "/vup/"]
+)
 def test_phone_tables_need_no_sideways_scroll(browser: Any, base_url: str, path: str) -> None:
     """390 px: each table is a stack of cards, every figure inside the screen's width."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP", is_mobile=True)
