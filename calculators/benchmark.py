@@ -20,7 +20,7 @@ from kaizen_core.numbers import format_yen
 
 TOOL = "benchmark"
 PLAN_PAGE = "../plan/"
-METI_SHEET_PAGE = "https://www.meti.go.jp/policy/economy/keiei_innovation/sangyokinyu/locaben/sheet.html"
+METI_SHEET = "meti_locaben_sheet"  # the reference (kaizen_core/data/references.toml) that hands out the sheet
 TREND_MARKS = {"better": "↑", "worse": "↓", "same": "→"}
 BETTER_WORDS = {"higher": "大きいほどよい", "lower": "小さいほどよい"}
 KINDS = {"employees": "count", "operating_profit": "signed_yen", "net_assets": "signed_yen"}
@@ -353,8 +353,16 @@ def meanings(response: dict[str, Any]) -> str:
     )
 
 
-def official_sheet() -> str:
-    """The official tool also scores each indicator against industry values; this one does not."""
+def official_sheet(response: dict[str, Any]) -> str:
+    """The official tool also scores each indicator against industry values; this one does not.
+
+    The link is the cited reference's own address (references.toml), so it is kept in one place."""
+    sheet = next((ref for ref in response.get("references", []) if ref.get("id") == METI_SHEET), None)
+    where = (
+        f'{esc(sheet["publisher"])}のページ「<a href="{esc(sheet["url"])}">{esc(sheet["title"])}</a>」'
+        if sheet and sheet.get("url")
+        else "経済産業省のローカルベンチマークのページ"
+    )
     return (
         '<section class="kz-bm-official" aria-labelledby="kz-bm-official-heading">'
         '<h3 id="kz-bm-official-heading">経済産業省の公式シートとの違い</h3>'
@@ -363,7 +371,7 @@ def official_sheet() -> str:
         "<strong>このツールは業種の平均とは比べず、点数もつけません</strong>。計算式どおりの値と、前期と比べた"
         "改善・悪化だけを示します。</p>"
         "<p>点数や業種との比較が必要なときは、"
-        f'<a href="{esc(METI_SHEET_PAGE)}">経済産業省のローカルベンチマークのページ</a>から公式のシートを'
+        f"{where}から公式のシート（Excel）を"
         "入手して、同じ数字を入れてください。</p></section>"
     )
 
@@ -410,7 +418,7 @@ def render(response: dict[str, Any], request: dict[str, Any]) -> str:
         + chart(response)
         + _reasons_table(response)
         + meanings(response)
-        + official_sheet()
+        + official_sheet(response)
         + plan_section(response)
         + explanation(response)
         + '<section aria-labelledby="kz-bm-notes-heading"><h3 id="kz-bm-notes-heading">計算のきまり</h3><ul>'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import shutil
+from collections import Counter
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -159,3 +160,10 @@ def test_no_amount_is_hard_coded_in_the_rules() -> None:
             ):
                 found.append(f"{path.name}:{node.lineno}: {node.value}")
     assert found == []
+
+
+def test_no_two_parameters_share_a_label() -> None:
+    """Source tables list the parameters an answer used by label: two rows of one label (Vアップ's
+    and 405事業's application period) would not say which programme each is."""
+    labels = Counter(parameter.label for parameter in default_store().parameters.values())
+    assert [label for label, count in labels.items() if count > 1] == []
