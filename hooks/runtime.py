@@ -116,6 +116,20 @@ def _inputs_key(payload: bytes, *scripts: Path) -> str:
     return key.hexdigest()[:16]
 
 
+def compile_inputs(files: dict[str, bytes]) -> dict[str, Any]:
+    """What scripts/pyodide_compile.mjs is given: our sources, and what to import and answer so that
+    the standard-library modules the worker needs are found: every page tool of the registry."""
+    return {
+        "sources": {path: data.decode("utf-8") for path, data in files.items()},
+        "pyscript": True,
+        "imports": ["calculators.worker", *(entry.view for entry in registry.page_tools())],
+        "calls": [
+            ["calculators.worker", "compute", [tool, json.dumps(form_for(tool).default_request())]]
+            for tool in registry.page_names()
+        ],
+    }
+
+
 def compiled_python(files: dict[str, bytes]) -> dict[str, Any]:
     """Bytecode for our modules and PyScript's package, compiled by the Pyodide we ship, and the
     names of the standard-library modules the worker loads after Pyodide has started.
@@ -128,19 +142,7 @@ def compiled_python(files: dict[str, bytes]) -> dict[str, Any]:
     Made by scripts/pyodide_compile.mjs with Node, cached in build/ by the inputs' hash.
     """
     script = ROOT / "scripts" / "pyodide_compile.mjs"
-    payload = json.dumps(
-        {
-            "sources": {path: data.decode("utf-8") for path, data in files.items()},
-            "pyscript": True,
-            "imports": ["calculators.worker", *(entry.view for entry in registry.page_tools())],
-            "calls": [
-                ["calculators.worker", "compute", [tool, json.dumps(form_for(tool).default_request())]]
-                for tool in registry.page_names()
-            ],
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-    ).encode("utf-8")
+    payload = json.dumps(compile_inputs(files), sort_keys=True, ensure_ascii=False).encode("utf-8")
     cache = BUILD / "pyc-cache" / f"{_inputs_key(payload, script, script.with_suffix('.py'))}.json"
     compiled: dict[str, Any] = json.loads(_run_node(script, payload, cache, "compiling bytecode"))
     return compiled

@@ -17,6 +17,7 @@ import pytest
 
 import kaizen_core
 from calculators import export, forms, views, worker
+from hooks import runtime
 from hooks import tools as page_tools
 from kaizen_core import registry
 from kaizen_core.__main__ import main as cli_main
@@ -72,6 +73,17 @@ def test_each_page_tool_has_its_view_example_and_page(tool: str) -> None:
     source = (ROOT / Path(*entry.view.split("."))).with_suffix(".py").read_text(encoding="utf-8")
     assert f"import {entry.view} as _self\n" in source
     assert "_view: ToolView = _self" in source
+
+
+@pytest.mark.parametrize("tool", registry.names())
+def test_each_tools_code_is_in_the_browsers_package(tool: str) -> None:
+    """The runtime zip holds kaizen_core and calculators as they are: a tool's engine and view
+    modules are in it without being listed anywhere."""
+    entry = registry.tool(tool)
+    packaged = runtime.package_files()
+    modules = [entry.function().__module__, *([entry.view] if entry.view else [])]
+    for module in modules:
+        assert module.replace(".", "/") + ".py" in packaged, module
 
 
 @pytest.fixture
@@ -189,6 +201,11 @@ def test_a_new_tool_is_only_its_own_files(tiny: Path) -> None:
     assert "小さな試しのツール" in text
     assert "2倍,40000" in text
     assert export.request_from_file("tiny", "tiny.csv", data) == {"amount": "2万"}
+    # the runtime the build makes: its view is imported and its example answered when the
+    # bytecode and the memory snapshot are made (so the browser has what it needs already)
+    inputs = runtime.compile_inputs({})
+    assert "kz_tiny_view" in inputs["imports"]
+    assert ["calculators.worker", "compute", ["tiny", json.dumps({"amount": "150万"})]] in inputs["calls"]
     # the page: form and the example's result, computed at build time
     html = page_tools.render_tool("tiny", "2026-11-21")
     assert 'data-kz-tool="tiny"' in html
