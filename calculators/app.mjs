@@ -789,76 +789,74 @@ function currentRequest(context) {
   return context.root.querySelector("#kz-results.kz-stale") ? null : context.request;
 }
 
-async function onAction(context, action, event) {
-  const request = currentRequest(context);
-  const wheels = JSON.stringify(context.info.wheels.map((path) => new URL(path, SITE_ROOT).href));
-  if (action === "share") {
-    const url = new URL(location.href);
-    url.hash = "q=" + encodeRequest(withoutPrivate(context, request ?? formToRequest(context.form)));
-    const box = context.root.querySelector(".kz-share");
-    const field = box.querySelector("input");
-    field.value = url.href;
-    box.hidden = false;
-    try {
-      await navigator.clipboard.writeText(url.href);
-      actionStatus(context, "共有リンクをコピーしました。入力内容はリンクの中に入っています。渡す相手に注意してください。");
-    } catch {
-      field.select();
-      actionStatus(context, "共有リンクを下に表示しました。選択してコピーしてください。");
-    }
+/** 共有リンク: the request in the address (without private fields), copied when the browser lets us. */
+async function shareLink(context, request) {
+  const url = new URL(location.href);
+  url.hash = "q=" + encodeRequest(withoutPrivate(context, request ?? formToRequest(context.form)));
+  const box = context.root.querySelector(".kz-share");
+  const field = box.querySelector("input");
+  field.value = url.href;
+  box.hidden = false;
+  try {
+    await navigator.clipboard.writeText(url.href);
+    actionStatus(context, "共有リンクをコピーしました。入力内容はリンクの中に入っています。渡す相手に注意してください。");
+  } catch {
+    field.select();
+    actionStatus(context, "共有リンクを下に表示しました。選択してコピーしてください。");
+  }
+}
+
+/** 入力例に戻す / 入力欄を空にする: forgets what this device kept, then fills the form. */
+async function resetForm(context, toExample) {
+  forget(context.tool);
+  if (location.hash.startsWith("#q=")) history.replaceState(null, "", location.pathname + location.search);
+  showNotice(context, []);
+  fillForm(context, screen(context, toExample ? defaultRequest(context) : {}).flat);
+  actionStatus(
+    context,
+    toExample ? "この端末に保存していた入力を消去し、入力例に戻しました。" : "この端末に保存していた入力を消去し、入力欄を空にしました。",
+  );
+  if (context.api) await compute(context);
+}
+
+/** この端末に保存しない: the choice itself is kept (for every tool of this browser). */
+function setAutosave(context, event) {
+  context.autosave = !event.target.checked;
+  try {
+    if (context.autosave) localStorage.removeItem(NO_AUTOSAVE_KEY);
+    else localStorage.setItem(NO_AUTOSAVE_KEY, "1");
+  } catch {
+    /* storage disabled: nothing is kept anyway */
+  }
+  if (!context.autosave) forget(context.tool);
+  actionStatus(
+    context,
+    context.autosave
+      ? "入力をこの端末（このブラウザ）に保存します。次に開いたときも続きから使えます。"
+      : "入力をこの端末に保存しません。保存していた入力も消去しました（このブラウザのすべての計算ツールに適用）。",
+  );
+}
+
+/** ファイルから読み込む: Python reads the CSV or xlsx; the request it finds fills the form. */
+async function uploadFile(context, event, wheels) {
+  const file = event.target.files?.[0];
+  event.target.value = "";
+  if (!file) return;
+  actionStatus(context, `「${file.name}」を読み込んでいます…`);
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const answer = JSON.parse(await context.api.import_file(context.tool, file.name, bytes, wheels));
+  if (answer.errors) {
+    actionStatus(context, answer.errors.map((e) => e.message).join(" "));
     return;
   }
-  if (action === "print") {
-    window.print();
-    return;
-  }
-  if (action === "example" || action === "empty") {
-    forget(context.tool);
-    if (location.hash.startsWith("#q=")) history.replaceState(null, "", location.pathname + location.search);
-    showNotice(context, []);
-    const request = action === "example" ? defaultRequest(context) : {};
-    fillForm(context, screen(context, request).flat);
-    actionStatus(
-      context,
-      action === "example" ? "この端末に保存していた入力を消去し、入力例に戻しました。" : "この端末に保存していた入力を消去し、入力欄を空にしました。",
-    );
-    if (context.api) await compute(context);
-    return;
-  }
-  if (action === "autosave") {
-    context.autosave = !event.target.checked;
-    try {
-      if (context.autosave) localStorage.removeItem(NO_AUTOSAVE_KEY);
-      else localStorage.setItem(NO_AUTOSAVE_KEY, "1");
-    } catch {
-      /* storage disabled: nothing is kept anyway */
-    }
-    if (!context.autosave) forget(context.tool);
-    actionStatus(
-      context,
-      context.autosave
-        ? "入力をこの端末（このブラウザ）に保存します。次に開いたときも続きから使えます。"
-        : "入力をこの端末に保存しません。保存していた入力も消去しました（このブラウザのすべての計算ツールに適用）。",
-    );
-    return;
-  }
-  if (action === "upload") {
-    const file = event.target.files?.[0];
-    event.target.value = "";
-    if (!file) return;
-    actionStatus(context, `「${file.name}」を読み込んでいます…`);
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const answer = JSON.parse(await context.api.import_file(context.tool, file.name, bytes, wheels));
-    if (answer.errors) {
-      actionStatus(context, answer.errors.map((e) => e.message).join(" "));
-      return;
-    }
-    const { notice } = loadRequest(context, answer.request, "file");
-    showNotice(context, [notice]);
-    await compute(context);
-    actionStatus(context, `「${file.name}」の内容を入力欄に読み込みました。${notice ? "読み込めなかった項目があります（上の注意を見てください）。" : ""}`);
-    return;
-  }
+  const { notice } = loadRequest(context, answer.request, "file");
+  showNotice(context, [notice]);
+  await compute(context);
+  actionStatus(context, `「${file.name}」の内容を入力欄に読み込みました。${notice ? "読み込めなかった項目があります（上の注意を見てください）。" : ""}`);
+}
+
+/** CSV / Excel で保存: the files Python writes for a request that has no error. */
+async function saveExport(context, action, request, wheels) {
   if (!request) {
     actionStatus(context, "入力に直すところがあるため保存できません。先に入力を直してください。");
     return;
@@ -868,13 +866,25 @@ async function onAction(context, action, event) {
     if (exportFailed(context, bytes)) return;
     download(bytes, `${fileStem(context)}.csv`, "text/csv;charset=utf-8");
     actionStatus(context, "CSV ファイルを保存しました（Excel でそのまま開けます）。");
-  } else if (action === "xlsx") {
-    actionStatus(context, "Excel 形式を準備しています（初めてのときは数秒かかります）…");
-    const bytes = await context.api.export_xlsx(context.tool, JSON.stringify(request), wheels);
-    if (exportFailed(context, bytes)) return;
-    download(bytes, `${fileStem(context)}.xlsx`, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    actionStatus(context, "Excel ファイル（xlsx）を保存しました。");
+    return;
   }
+  actionStatus(context, "Excel 形式を準備しています（初めてのときは数秒かかります）…");
+  const bytes = await context.api.export_xlsx(context.tool, JSON.stringify(request), wheels);
+  if (exportFailed(context, bytes)) return;
+  download(bytes, `${fileStem(context)}.xlsx`, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  actionStatus(context, "Excel ファイル（xlsx）を保存しました。");
+}
+
+/** The buttons of tool.html's data-kz-action, each to its handler above. */
+async function onAction(context, action, event) {
+  const request = currentRequest(context);
+  const wheels = JSON.stringify(context.info.wheels.map((path) => new URL(path, SITE_ROOT).href));
+  if (action === "share") await shareLink(context, request);
+  else if (action === "print") window.print();
+  else if (action === "example" || action === "empty") await resetForm(context, action === "example");
+  else if (action === "autosave") setAutosave(context, event);
+  else if (action === "upload") await uploadFile(context, event, wheels);
+  else if (action === "csv" || action === "xlsx") await saveExport(context, action, request, wheels);
 }
 
 // Fields marked private (a company's name for the printed sheet) never go into a share link.

@@ -1,5 +1,6 @@
-"""The page script keeps a request's shape as Python does (calculators/app.mjs unflatten against
-calculators/forms.py unflatten): a list index the form did not send stays as null, never compacted."""
+"""The page script keeps a request's shape as Python does (calculators/app.mjs flatten and unflatten
+against calculators/forms.py's): a list index the form did not send stays as null, never compacted,
+and a request read from a link, a file or storage becomes the same input names in both."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from calculators.forms import unflatten
+from calculators.forms import flatten, form_for, unflatten
+from kaizen_core import registry
 from tests.browser.conftest import wait_ready
 from tests.site_build import ROOT
 
@@ -40,6 +42,30 @@ def test_the_page_script_builds_the_request_python_builds(
     assert built == unflatten(flat)
     if any("[1]" in key or "[2]" in key for key in flat) and "[0]" not in "".join(flat):
         assert None in next(value for value in built.values() if isinstance(value, list))
+
+
+NESTED = [
+    *(form_for(tool).default_request() for tool in registry.page_names()),
+    {"loans": [None, {"balance": "1", "schedule": {"2026-05": "50万"}}], "empty": {}, "none": []},
+    {"a.b": {"c": [[1, [2]], {"d": None}]}, "flag": True, "count": 3},
+]
+
+
+@pytest.mark.parametrize("request_data", NESTED)
+def test_the_page_script_flattens_a_request_as_python_does(
+    page: Any, base_url: str, request_data: dict[str, Any]
+) -> None:
+    page.goto(f"{base_url}/tools/subsidy/")
+    page.wait_for_function("() => document.querySelector('script[src$=\"runtime/app.mjs\"]')")
+    flat = page.evaluate(
+        """async (request) => {
+          const src = document.querySelector('script[src$="runtime/app.mjs"]').src;
+          const { flatten } = await import(src);
+          return Object.entries(flatten(request));
+        }""",
+        request_data,
+    )
+    assert [tuple(item) for item in flat] == list(flatten(request_data).items())
 
 
 def _link(request: dict[str, Any]) -> str:
