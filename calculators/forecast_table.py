@@ -87,173 +87,165 @@ def _line_cells(row: dict[str, Any], key: str, value: int, plannable: bool) -> l
     ]
 
 
-def _month_table(response: dict[str, Any], first: int, stop: int, *, total: bool, css: str) -> str:
-    """The <table> of the months ``first``..``stop - 1``, with the 合計 column when ``total``.
+class _Slice:
+    """The months ``first``..``stop - 1`` of an answer, and the rows of their table.
 
-    The screen shows all months in one scrolling table; the printed page repeats the row labels
-    on each chunk of months (:func:`print_tables`)."""
-    rows = response["rows"][first:stop]
-    has_actual = any(r["is_actual"] for r in rows)
-    lines = response["lines"]
-    totals = response["totals"]
-    sections = response["sections"]
-    widths = [3 if r["is_actual"] else 1 for r in rows]
-    span = 1 + sum(widths) + (1 if total else 0)
+    A month with actuals takes three columns (予定・実績・差異); the 合計 column is there when ``total``."""
 
-    def line_row(label: str, key: str, values: list[int], amount: int | None, css: str = "") -> str:
-        cells: list[str] = []
-        for row, value in zip(rows, values, strict=True):
-            cells.extend(_line_cells(row, key, value, plannable=True))
-        klass = f' class="{css}"' if css else ""
-        return f'<tr{klass}><th scope="row">{esc(label)}</th>{"".join(cells)}{total_cell(amount)}</tr>'
+    def __init__(self, response: dict[str, Any], first: int, stop: int, total: bool) -> None:
+        self.response = response
+        self.first, self.stop = first, stop
+        self.rows: list[dict[str, Any]] = response["rows"][first:stop]
+        self.total = total
+        self.widths = [3 if r["is_actual"] else 1 for r in self.rows]
+        self.span = 1 + sum(self.widths) + (1 if total else 0)
 
-    def total_cell(amount: int | None, status: bool = False) -> str:
-        if not total:
+    def total_cell(self, amount: int | None, status: bool = False) -> str:
+        if not self.total:
             return ""
         if status:
             return f"<td>{NONE_CELL}</td>"
         return f'<td class="kz-r kz-fc-total">{_amount(amount) if amount is not None else NONE_CELL}</td>'
 
-    def summary_row(
-        label: str, key: str, values: list[int], amount: int | None, css: str = "kz-fc-sum"
+    def row(
+        self, label: str, key: str, values: list[int], amount: int | None, css: str, *, plannable: bool
     ) -> str:
+        """A line of the table: one cell a month (three for a month with actuals), then its 合計."""
         cells: list[str] = []
-        for row, value in zip(rows, values, strict=True):
-            cells.extend(_line_cells(row, key, value, plannable=False))
-        return f'<tr class="{css}"><th scope="row">{esc(label)}</th>{"".join(cells)}{total_cell(amount)}</tr>'
+        for row, value in zip(self.rows, values, strict=True):
+            cells.extend(_line_cells(row, key, value, plannable=plannable))
+        klass = f' class="{css}"' if css else ""
+        return f'<tr{klass}><th scope="row">{esc(label)}</th>{"".join(cells)}{self.total_cell(amount)}</tr>'
 
-    def group(title: str, body: list[str]) -> str:
-        return (
-            f'<tbody><tr class="kz-fc-group"><th scope="rowgroup">{esc(title)}</th><td colspan="{span - 1}"></td></tr>'
-            f"{''.join(body)}</tbody>"
-        )
+    def summary(self, label: str, key: str, amount: int | None, css: str = "kz-fc-sum") -> str:
+        """A computed row (a sum or a balance): its actual column is not planned, so no 差異 input."""
+        return self.row(label, key, [r[key] for r in self.rows], amount, css, plannable=False)
 
-    def series(name: str) -> list[int]:
-        return [r[name] for r in rows]
-
-    def line_values(key: str) -> list[int]:
-        return [r["lines"][key] for r in rows]
-
-    def lines_of(section: str) -> list[str]:
+    def lines_of(self, section: str) -> list[str]:
+        totals = self.response["totals"]
         return [
-            line_row(item["label"], item["key"], line_values(item["key"]), totals[item["key"]])
-            for item in lines
+            self.row(
+                item["label"],
+                item["key"],
+                [r["lines"][item["key"]] for r in self.rows],
+                totals[item["key"]],
+                "",
+                plannable=True,
+            )
+            for item in self.response["lines"]
             if item["section"] == section
         ]
 
-    body: list[str] = []
-    opening = response["rows"][0]["opening"]  # the 合計 column: the whole period's first balance
-    body.append(
-        "<tbody>"
-        + summary_row("月初残高", "opening", series("opening"), opening, css="kz-fc-balance")
-        + "</tbody>"
-    )
+    def group(self, title: str, body: list[str]) -> str:
+        return (
+            f'<tbody><tr class="kz-fc-group"><th scope="rowgroup">{esc(title)}</th><td colspan="{self.span - 1}"></td></tr>'
+            f"{''.join(body)}</tbody>"
+        )
+
+
+def _operating(part: _Slice) -> str:
+    response = part.response
+    totals, lines = response["totals"], response["lines"]
     receipts_total = sum(totals[i["key"]] for i in lines if i["section"] == "operating_in")
     payments_total = sum(totals[i["key"]] for i in lines if i["section"] == "operating_out")
-    operating = [
-        *lines_of("operating_in"),
-        summary_row("経常収入 計", "operating_receipts", series("operating_receipts"), receipts_total),
-        *lines_of("operating_out"),
-        summary_row("経常支出 計", "operating_payments", series("operating_payments"), payments_total),
-        summary_row(
-            "経常収支（収入−支出）",
-            "operating_balance",
-            series("operating_balance"),
-            totals["operating_balance"],
-            css="kz-fc-sum kz-fc-strong",
-        ),
-    ]
-    body.append(group(sections["operating"], operating))
-    body.append(
-        group(
-            sections["investing"],
-            [
-                *lines_of("investing_in"),
-                *lines_of("investing_out"),
-                summary_row(
-                    sections["investing"],
-                    "investing_balance",
-                    series("investing_balance"),
-                    totals["investing_balance"],
-                    css="kz-fc-sum kz-fc-strong",
-                ),
-            ],
-        )
+    return part.group(
+        response["sections"]["operating"],
+        [
+            *part.lines_of("operating_in"),
+            part.summary("経常収入 計", "operating_receipts", receipts_total),
+            *part.lines_of("operating_out"),
+            part.summary("経常支出 計", "operating_payments", payments_total),
+            part.summary(
+                "経常収支（収入−支出）",
+                "operating_balance",
+                totals["operating_balance"],
+                css="kz-fc-sum kz-fc-strong",
+            ),
+        ],
     )
-    body.append(
-        group(
-            sections["financing"],
-            [
-                *lines_of("financing_in"),
-                *lines_of("financing_out"),
-                summary_row(
-                    sections["financing"],
-                    "financing_balance",
-                    series("financing_balance"),
-                    totals["financing_balance"],
-                    css="kz-fc-sum kz-fc-strong",
-                ),
-            ],
-        )
+
+
+def _flows(part: _Slice, section: str) -> str:
+    """設備など (investing) or 借入・返済 (financing): its receipts, payments and balance."""
+    title = part.response["sections"][section]
+    return part.group(
+        title,
+        [
+            *part.lines_of(f"{section}_in"),
+            *part.lines_of(f"{section}_out"),
+            part.summary(
+                title,
+                f"{section}_balance",
+                part.response["totals"][f"{section}_balance"],
+                css="kz-fc-sum kz-fc-strong",
+            ),
+        ],
     )
+
+
+def _closing(part: _Slice) -> str:
+    response = part.response
     closing_rows = []
-    if any(r["adjustment"] for r in rows):
+    if any(r["adjustment"] for r in part.rows):
         closing_rows.append(
-            summary_row("実績の残高との差（調整）", "adjustment", series("adjustment"), totals["adjustment"])
+            part.summary("実績の残高との差（調整）", "adjustment", response["totals"]["adjustment"])
         )
     closing_rows.append(
-        summary_row(
-            "月末残高",
-            "closing",
-            series("closing"),
-            response["closing_balance"],
-            css="kz-fc-balance kz-fc-strong",
-        )
+        part.summary("月末残高", "closing", response["closing_balance"], css="kz-fc-balance kz-fc-strong")
     )
-    status_cells = []
-    for row in rows:
-        cell = f"<td>{_flag(row)}</td>"
-        status_cells.append(cell if not row["is_actual"] else f'<td colspan="3">{_flag(row)}</td>')
+    status_cells = [
+        f"<td>{_flag(row)}</td>" if not row["is_actual"] else f'<td colspan="3">{_flag(row)}</td>'
+        for row in part.rows
+    ]
     closing_rows.append(
         f'<tr class="kz-fc-status"><th scope="row">残高の状態</th>{"".join(status_cells)}'
-        f"{total_cell(None, status=True)}</tr>"
+        f"{part.total_cell(None, status=True)}</tr>"
     )
-    body.append(group("残高", closing_rows))
+    return part.group("残高", closing_rows)
+
+
+def _scenario(part: _Slice) -> str:
+    response = part.response
     scenario = response["scenario"]
-    if scenario:
-        scenario_cells = []
-        status = []
-        for row, other in zip(rows, scenario["rows"][first:stop], strict=True):
-            colspan = ' colspan="3"' if row["is_actual"] else ""
-            scenario_cells.append(f'<td class="kz-r"{colspan}>{_amount(other["closing"])}</td>')
-            status.append(f"<td{colspan}>{_flag(other)}</td>")
-        short = f"売上{scenario['sales_change_percent']}"
-        body.append(
-            group(
-                f"{scenario_label(response)}（実績の月を除く）",
-                [
-                    f'<tr class="kz-fc-balance"><th scope="row">月末残高（{esc(short)}）</th>'
-                    f"{''.join(scenario_cells)}{total_cell(scenario['closing_balance'])}</tr>",
-                    f'<tr class="kz-fc-status"><th scope="row">残高の状態（{esc(short)}）</th>'
-                    f"{''.join(status)}{total_cell(None, status=True)}</tr>",
-                ],
-            )
-        )
+    if not scenario:
+        return ""
+    scenario_cells = []
+    status = []
+    for row, other in zip(part.rows, scenario["rows"][part.first : part.stop], strict=True):
+        colspan = ' colspan="3"' if row["is_actual"] else ""
+        scenario_cells.append(f'<td class="kz-r"{colspan}>{_amount(other["closing"])}</td>')
+        status.append(f"<td{colspan}>{_flag(other)}</td>")
+    short = f"売上{scenario['sales_change_percent']}"
+    return part.group(
+        f"{scenario_label(response)}（実績の月を除く）",
+        [
+            f'<tr class="kz-fc-balance"><th scope="row">月末残高（{esc(short)}）</th>'
+            f"{''.join(scenario_cells)}{part.total_cell(scenario['closing_balance'])}</tr>",
+            f'<tr class="kz-fc-status"><th scope="row">残高の状態（{esc(short)}）</th>'
+            f"{''.join(status)}{part.total_cell(None, status=True)}</tr>",
+        ],
+    )
+
+
+def _accruals(part: _Slice) -> str:
     accrual_rows = []
     for key, label in ACCRUAL_KEYS.items():
-        values = [r["accruals"][key] for r in rows]
-        if key != "sales" and not any(values) and not any(key in r.get("plan", {}) for r in rows):
+        values = [r["accruals"][key] for r in part.rows]
+        if key != "sales" and not any(values) and not any(key in r.get("plan", {}) for r in part.rows):
             continue
-        whole = sum(r["accruals"][key] for r in response["rows"])
-        accrual_rows.append(line_row(f"{label}（発生した月）", key, values, whole))
-    body.append(group("参考：売上高・仕入高（入出金ではなく発生した月の額）", accrual_rows))
+        whole = sum(r["accruals"][key] for r in part.response["rows"])
+        accrual_rows.append(part.row(f"{label}（発生した月）", key, values, whole, "", plannable=True))
+    return part.group("参考：売上高・仕入高（入出金ではなく発生した月の額）", accrual_rows)
 
-    # Column headers: one per month; a month with actuals gets 予定・実績・差異 under it.
+
+def _head(part: _Slice) -> tuple[str, str]:
+    """The <colgroup>s and the header rows: one per month; a month with actuals gets 予定・実績・差異."""
+    has_actual = any(r["is_actual"] for r in part.rows)
     rowspan = ' rowspan="2"' if has_actual else ""
     colgroups = ['<colgroup><col class="kz-fc-col-label"></colgroup>']
     top_row = [f'<th scope="col"{rowspan}>項目</th>']
     sub_row: list[str] = []
-    for row, width in zip(rows, widths, strict=True):
+    for row, width in zip(part.rows, part.widths, strict=True):
         if width == 3:
             colgroups.append('<colgroup span="3"></colgroup>')
             top_row.append(
@@ -263,15 +255,36 @@ def _month_table(response: dict[str, Any], first: int, stop: int, *, total: bool
         else:
             colgroups.append("<colgroup><col></colgroup>")
             top_row.append(f'<th scope="col" class="kz-r"{rowspan}>{esc(row["label"])}</th>')
-    if total:
+    if part.total:
         colgroups.append('<colgroup><col class="kz-fc-col-total"></colgroup>')
         top_row.append(f'<th scope="col" class="kz-r"{rowspan}>合計</th>')
     head = "<tr>" + "".join(top_row) + "</tr>"
     if has_actual:
         head += "<tr>" + "".join(sub_row) + "</tr>"
+    return "".join(colgroups), head
+
+
+def _month_table(response: dict[str, Any], first: int, stop: int, *, total: bool, css: str) -> str:
+    """The <table> of the months ``first``..``stop - 1``, with the 合計 column when ``total``.
+
+    The screen shows all months in one scrolling table; the printed page repeats the row labels
+    on each chunk of months (:func:`print_tables`)."""
+    part = _Slice(response, first, stop, total)
+    opening = response["rows"][0]["opening"]  # the 合計 column: the whole period's first balance
+    body = [
+        "<tbody>" + part.summary("月初残高", "opening", opening, css="kz-fc-balance") + "</tbody>",
+        _operating(part),
+        _flows(part, "investing"),
+        _flows(part, "financing"),
+        _closing(part),
+        _scenario(part),
+        _accruals(part),
+    ]
+    colgroups, head = _head(part)
+    rows = part.rows
     caption = f"月ごとの資金繰り（{rows[0]['label']}〜{rows[-1]['label']}、単位：円、△はマイナス）"
     return (
-        f'<table class="kz-table {css}"><caption>{esc(caption)}</caption>{"".join(colgroups)}'
+        f'<table class="kz-table {css}"><caption>{esc(caption)}</caption>{colgroups}'
         f"<thead>{head}</thead>{''.join(body)}</table>"
     )
 
