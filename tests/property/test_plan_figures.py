@@ -10,18 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaizen_core import run
+from kaizen_core.benchmark import INDICATORS
 
 AMOUNT = st.integers(min_value=0, max_value=5_000_000_000)
 SIGNED = st.integers(min_value=-2_000_000_000, max_value=2_000_000_000)
 SMALL = st.integers(min_value=0, max_value=300_000_000)
-INDICATORS = (
-    "sales_growth",
-    "operating_margin",
-    "labour_productivity",
-    "ebitda_debt_ratio",
-    "working_capital_months",
-    "equity_ratio",
-)
 
 
 @st.composite
@@ -169,12 +162,7 @@ def plan_requests(draw: st.DrawFn) -> dict[str, Any]:
 def _holds_from(values: list[bool]) -> int | None:
     """The test's own oracle (written apart from kaizen_core.plan): the first index from which every
     value holds to the end, or None."""
-    start = None
-    for index in range(len(values) - 1, -1, -1):
-        if not values[index]:
-            break
-        start = index
-    return start
+    return next((index for index in range(len(values)) if all(values[index:])), None)
 
 
 @settings(max_examples=200, deadline=None)
