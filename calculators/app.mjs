@@ -165,7 +165,7 @@ function yesNo(form, text) {
 /** @param {HTMLFormElement} form @param {Record<string, any>} flat */
 function openGivenDetails(form, flat) {
   for (const details of form.querySelectorAll("details[data-kz-open-when-given]")) {
-    const names = JSON.parse(/** @type {HTMLElement} */ (details).dataset.kzOpenWhenGiven);
+    const names = JSON.parse(/** @type {HTMLElement} */ (details).dataset.kzOpenWhenGiven ?? "[]");
     if (names.some((name) => String(flat[name] ?? "").trim() !== "")) /** @type {HTMLDetailsElement} */ (details).open = true;
   }
 }
@@ -181,7 +181,10 @@ const SHOW_IF_RULES = new Map(); // by the attribute's text: each distinct rule 
 /** @param {string} text */
 function showIfRule(text) {
   let rule = SHOW_IF_RULES.get(text);
-  if (!rule) SHOW_IF_RULES.set(text, (rule = JSON.parse(text)));
+  if (rule === undefined) {
+    rule = /** @type {ShowIf} */ (JSON.parse(text));
+    SHOW_IF_RULES.set(text, rule);
+  }
   return rule;
 }
 
@@ -189,7 +192,7 @@ function showIfRule(text) {
 function applyShowIf(form) {
   const values = formToRequestIgnoringVisibility(form);
   for (const node of form.querySelectorAll("[data-kz-show-if]")) {
-    const rule = showIfRule(/** @type {HTMLElement} */ (node).dataset.kzShowIf);
+    const rule = showIfRule(/** @type {HTMLElement} */ (node).dataset.kzShowIf ?? "[]");
     const shown = rule.some((alternative) => alternative.every(([path, accepted]) => accepted.includes(values[path] ?? "")));
     /** @type {HTMLElement} */ (node).hidden = !shown;
   }
@@ -234,7 +237,7 @@ function checkShape(value) {
   const stack = [[value, 0]];
   let nodes = 0;
   while (stack.length) {
-    const [node, depth] = stack.pop();
+    const [node, depth] = /** @type {[any, number]} */ (stack.pop());
     if (++nodes > LIMITS.nodes) throw new LoadProblem(`項目が多すぎます（${LIMITS.nodes.toLocaleString("ja-JP")}個まで）`);
     if (node === null || typeof node !== "object") continue;
     if (depth >= LIMITS.depth) throw new LoadProblem(`入れ子が深すぎます（${LIMITS.depth}段まで）`);
@@ -574,6 +577,7 @@ function morph(current, next) {
   const pending = new Set(shownByKey.values()); // shown keyed nodes a later new node will take
   let cursor = current.firstChild;
   const dropCursor = () => {
+    if (!cursor) return;
     const after = cursor.nextSibling;
     cursor.remove();
     cursor = after;
@@ -647,7 +651,7 @@ export function inertFragment(html) {
     for (const name of node.getAttributeNames()) {
       const value = node.getAttribute(name);
       const lower = name.toLowerCase();
-      if (lower.startsWith("on") || lower === "srcdoc" || (/^(href|src|xlink:href|action|formaction)$/.test(lower) && /^\s*(javascript|data|vbscript):/i.test(value))) {
+      if (lower.startsWith("on") || lower === "srcdoc" || (/^(href|src|xlink:href|action|formaction)$/.test(lower) && /^\s*(javascript|data|vbscript):/i.test(value ?? ""))) {
         node.removeAttribute(name);
       }
     }
@@ -705,7 +709,8 @@ async function computeOnce(context, override) {
   try {
     const request = override ?? formToRequest(context.form);
     const began = performance.now();
-    const answer = JSON.parse(await context.api.compute(context.tool, JSON.stringify(request), context.shownDigest));
+    const api = /** @type {KaizenWorkerApi} */ (context.api); // compute() runs once the worker is up
+    const answer = JSON.parse(await api.compute(context.tool, JSON.stringify(request), context.shownDigest));
     clearTimeout(slow);
     if (!context.root.isConnected) return;
     // The widget lays out its grids by the worker's reading of the request (ToolForm.layout); when
@@ -717,7 +722,7 @@ async function computeOnce(context, override) {
     }
     clearMessages(context);
     showParsed(context, answer.parsed);
-    const results = context.root.querySelector("#kz-results");
+    const results = /** @type {HTMLElement} */ (context.root.querySelector("#kz-results"));
     if (answer.status === 0) {
       // An answer the page already shows (e.g. the example rendered at build time) comes back
       // without its text and HTML: the DOM stays as it is.
@@ -1006,6 +1011,7 @@ function batchTable({ caption, headers, rows, numeric }) {
 async function mountBatch(root) {
   const info = runtimeInfo();
   if (!info?.batch?.available) return;
+  /** @type {{ root: HTMLElement, info: any, tool: string, form: Element | null, api: KaizenWorkerApi | null }} */
   const context = { root, info, tool: "batch", form: root.querySelector("#kz-batch-form"), api: null };
   const fileInput = root.querySelector("#kz-batch-file");
   const error = root.querySelector("#kz-batch-file-error");
@@ -1040,7 +1046,7 @@ async function mountBatch(root) {
       document.body.dataset.kzReady = "1";
     } catch (failure) {
       setStatus(context, "判定できませんでした。ページを読み込み直して、もう一度試してください。", "failed");
-      root.dataset.kzError = String(failure?.message ?? failure);
+      root.dataset.kzError = String(failure instanceof Error ? failure.message : failure);
     } finally {
       busy(root, false);
     }
@@ -1048,6 +1054,7 @@ async function mountBatch(root) {
   for (const button of root.querySelectorAll("[data-kz-batch-download]")) {
     button.addEventListener("click", async () => {
       const kind = button.dataset.kzBatchDownload;
+      if (!context.api || !kind) return; // the buttons are enabled once a sheet has been judged
       const bytes = await context.api.batch_file(kind);
       const type = kind === "csv" ? "text/csv;charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
       download(bytes, `一括判定の結果_${japanToday()}.${kind}`, type);
@@ -1070,11 +1077,11 @@ function createContext(root) {
   return {
     root,
     info: runtimeInfo(),
-    tool: root.dataset.kzTool,
-    form: root.querySelector("#kz-form"),
+    tool: root.dataset.kzTool ?? "",
+    form: /** @type {HTMLFormElement} */ (root.querySelector("#kz-form")),
     timings: [],
     api: null,
-    request: JSON.parse(root.querySelector("#kz-default").textContent),
+    request: JSON.parse(root.querySelector("#kz-default")?.textContent ?? "{}"),
     shownDigest: /** @type {HTMLElement} */ (root.querySelector("#kz-result")).dataset.kzDigest ?? "",
     autosave: autosaveWanted(),
     // the #q= part this page has loaded (a share link): coming back to it in the history loads nothing again
@@ -1205,7 +1212,7 @@ async function startPython(context, shared) {
     warmOtherTools(context);
   } catch (error) {
     setStatus(context, "計算の準備ができませんでした。ページを読み込み直してください。古いブラウザでは動かないことがあります。", "failed");
-    root.dataset.kzError = String(error?.message ?? error);
+    root.dataset.kzError = String(error instanceof Error ? error.message : error);
   } finally {
     clearTimeout(slow);
     busy(root, false);

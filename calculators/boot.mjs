@@ -41,7 +41,7 @@ export async function loadPyodide(options = {}) {
     globalThis.kaizenBoot = "snapshot";
     return pyodide;
   } catch (error) {
-    globalThis.kaizenBoot = `normal start (snapshot: ${error?.message ?? error})`;
+    globalThis.kaizenBoot = `normal start (snapshot: ${error instanceof Error ? error.message : error})`;
     console.warn("kaizen: Python starts without its snapshot:", error);
     return startPyodide(options);
   }

@@ -175,6 +175,10 @@ async function keep(url, response) {
   }
 }
 
+/**
+ * @param {FetchEvent} event
+ * @param {{ keepIt: boolean, patienceMs: number, preloaded?: Promise<any> | null }} options
+ */
 function networkFirst(event, { keepIt, patienceMs, preloaded = null }) {
   const request = event.request;
   const network = (preloaded ?? Promise.resolve(undefined)).then((early) => early ?? fetch(request));
