@@ -33,10 +33,14 @@ from kaizen_core.plan import CRITERIA, MAX_ADJUSTMENTS, MAX_YEARS, MIN_YEARS, YE
 
 TOOL = "plan"
 # The year grids: (request key, caption, fewest columns shown, noun of a column).
+# The year columns are also rendered once with the index "__I__" and the number "__N__", inside a
+# <template> that widgets/plan.mjs clones (templates/widgets/plan_macros.html).
 GRIDS = {
     "years": ("計画の数字（1列が1年度）", MIN_YEARS, "計画"),
     "actuals": ("終わった年度の実績（1列が1年度、計画の1年目から順に）", 0, "実績"),
 }
+# The grid's first row: each year's name (request key, row name, kind).
+LABEL_ROW = ("label", "年度の名前", "text")
 # The short row names of the grid (the full names with their notes are in kaizen_core.plan).
 ROW_NAMES = {
     "sales": "売上高",
@@ -76,6 +80,16 @@ class PlanForm(ToolForm):
         )
 
     @property
+    def label_row(self) -> tuple[str, str, str]:
+        """(request key, row name, kind) of the grid's row of the years' names."""
+        return LABEL_ROW
+
+    @property
+    def grid_rows(self) -> tuple[tuple[str, str, str], ...]:
+        """Every row of a year grid, from the years' names down: (request key, row name, kind)."""
+        return (LABEL_ROW, *self.rows)
+
+    @property
     def max_years(self) -> int:
         return MAX_YEARS
 
@@ -111,12 +125,10 @@ class PlanForm(ToolForm):
         return GRIDS[prefix][1]
 
     @staticmethod
-    def noun(prefix: str) -> str:
-        return GRIDS[prefix][2]
-
-    @staticmethod
-    def column_name(prefix: str, index: int) -> str:
-        return f"{GRIDS[prefix][2]}{index + 1}年目"
+    def column_name(prefix: str, index: int | str) -> str:
+        """「計画3年目」 for the index 2; 「計画__N__年目」 for the template's column "__I__"."""
+        number = index + 1 if isinstance(index, int) else "__N__"
+        return f"{GRIDS[prefix][2]}{number}年目"
 
 
 DISCLAIMER = (
@@ -129,10 +141,11 @@ def _dynamics() -> tuple[Dynamic, ...]:
     """Every widget-made input with its Japanese name (each index written out: the names count
     from 1, and only the indexes the engine accepts are known)."""
     rules: list[Dynamic] = []
-    for prefix, (_, _, noun) in GRIDS.items():
+    label_key, label_name, label_kind = LABEL_ROW
+    for prefix in GRIDS:
         for index in range(MAX_YEARS):
-            where = f"{noun}{index + 1}年目"
-            rules.append(Dynamic(rf"{prefix}\[{index}\]\.label", "text", f"{where}の年度の名前"))
+            where = PlanForm.column_name(prefix, index)
+            rules.append(Dynamic(rf"{prefix}\[{index}\]\.{label_key}", label_kind, f"{where}の{label_name}"))
             for key, label, signed, _ in YEAR_FIELDS:
                 kind = "signed_yen" if signed else "yen"
                 rules.append(Dynamic(rf"{prefix}\[{index}\]\.{key}", kind, f"{where}の{label}"))

@@ -1,86 +1,80 @@
 // 数値計画チェック — the year grids (plan years and actual years as columns) and the 実態修正 rows.
 //
-// Grids: one row per figure (the rows and their names come from the table rendered at build time,
-// calculators/templates/widgets/plan_macros.html), one column per year, input names
-// "years[0].sales" … The script adds and removes the last column (between the grid's data-kz-min and
-// data-kz-max), rebuilds the cells with DOM APIs keeping what was typed, and pastes blocks copied from
-// Excel (tab- and newline-separated; widgets/paste.mjs) rightwards and downwards, adding columns up to the maximum.
-// 実態修正: rows cloned from the <template>, renumbered after a removal so that the request's
-// indexes stay 0, 1, 2 … No rules here: kaizen_core checks every figure.
+// Grids: one row per figure, one column per year, input names "years[0].sales" … The build renders
+// the table twice from the same macro (calculators/templates/widgets/plan_macros.html): with the
+// first paint's columns, and with the one column "__I__" (its number "__N__") inside
+// <template data-kz-template="years"> (or "actuals"). The script adds a column by cloning that
+// template (widgets/template.mjs) and removes the last one, between the grid's data-kz-min and
+// data-kz-max, and pastes blocks copied from Excel (tab- and newline-separated; widgets/paste.mjs)
+// rightwards and downwards, adding columns up to the maximum. A cell is found by its row and its
+// position: no input name or label is written here.
+// 実態修正: rows cloned from <template data-kz-template="adjustments">; after a removal the rows
+// below are cloned again with their new index, keeping what was typed, so that the request's
+// indexes stay 0, 1, 2 … and the names, ids and labels are the template's. No rules here:
+// kaizen_core checks every figure.
 
 import { pasteBlock, say as tell } from "./paste.mjs";
+import { instantiate } from "./template.mjs";
 
 const GRID = "[data-kz-plan-grid]";
+const ROW = "tbody tr[data-kz-plan-row]";
+const ADJUSTMENTS = "adjustments";
+
+/** The tokens of the template's row or column ``index``. @param {number} index @returns {[string, string][]} */
+function tokens(index) {
+  return [
+    ["__I__", String(index)],
+    ["__N__", String(index + 1)],
+  ];
+}
 
 /** @param {HTMLElement} grid */
-function prefixOf(grid) {
-  return grid.dataset.kzPlanGrid ?? "years";
+function headRow(grid) {
+  return /** @type {HTMLTableRowElement | null} */ (grid.querySelector("[data-kz-plan-head]"));
 }
 
 /** @param {HTMLElement} grid */
 function columnCount(grid) {
-  const head = grid.querySelector("[data-kz-plan-head]");
-  return head ? head.children.length - 1 : 0;
+  const head = headRow(grid);
+  return head ? head.cells.length - 1 : 0;
 }
 
-/** @param {HTMLElement} grid @param {number} index */
+/** The figure rows of a grid (or of a clone of its template). @param {ParentNode} root */
+function rowsOf(root) {
+  return /** @type {HTMLTableRowElement[]} */ ([...root.querySelectorAll(ROW)]);
+}
+
+/** The input of column ``index`` in a row (its first cell is the row's name). */
+function cellInput(row, index) {
+  return /** @type {HTMLInputElement | null} */ (row.cells[index + 1]?.querySelector("input") ?? null);
+}
+
+/** The name of column ``index``, as its heading says. @param {HTMLElement} grid @param {number} index */
 function columnName(grid, index) {
-  return `${grid.dataset.kzNoun ?? ""}${index + 1}年目`;
+  return headRow(grid)?.cells[index + 1]?.textContent?.trim() ?? "";
 }
 
-/** @param {HTMLElement} grid @returns {Map<string, string>} */
-function gridValues(grid) {
-  const values = new Map();
-  for (const input of grid.querySelectorAll("tbody input")) {
-    const { name, value } = /** @type {HTMLInputElement} */ (input);
-    if (value !== "") values.set(name, value);
+/** Appends the template's column ``index`` (its heading and a cell in each row, all empty). */
+function appendColumn(grid, index) {
+  const column = instantiate(grid, grid.dataset.kzPlanGrid ?? "", tokens(index));
+  const heads = headRow(column)?.cells;
+  if (heads) headRow(grid)?.append(heads[heads.length - 1]);
+  const cells = new Map(rowsOf(column).map((row) => [row.dataset.kzPlanRow, row.cells[row.cells.length - 1]]));
+  for (const row of rowsOf(grid)) {
+    const cell = cells.get(row.dataset.kzPlanRow);
+    if (cell) row.append(cell);
   }
-  return values;
 }
 
-function cell(prefix, index, key, rowName, columnLabel, value) {
-  const name = `${prefix}[${index}].${key}`;
-  const id = `kz-f-${prefix}-${index}--${key}`;
-  const td = document.createElement("td");
-  td.dataset.kzField = name;
-  const input = document.createElement("input");
-  Object.assign(input, { type: "text", name, id, value: value ?? "", autocomplete: "off", spellcheck: false });
-  input.setAttribute("aria-label", `${columnLabel}の${rowName}`);
-  input.setAttribute("aria-describedby", `${id}-error`);
-  if (key === "label") input.placeholder = "例：2027年3月期";
-  const error = document.createElement("p");
-  Object.assign(error, { className: "kz-error", id: `${id}-error`, hidden: true });
-  td.append(input, error);
-  return td;
-}
-
-/** Lays the grid out with ``count`` columns, with the given values (by input name). */
-function rebuild(grid, count, values = gridValues(grid)) {
-  const prefix = prefixOf(grid);
-  const head = grid.querySelector("[data-kz-plan-head]");
-  if (!head) return;
-  const corner = head.firstElementChild;
-  const heads = [];
-  for (let index = 0; index < count; index += 1) {
-    const th = document.createElement("th");
-    th.scope = "col";
-    th.textContent = columnName(grid, index);
-    heads.push(th);
+/** Adds or removes columns at the end until the grid has ``count``. */
+function setColumns(grid, count) {
+  for (let index = columnCount(grid); index < count; index += 1) appendColumn(grid, index);
+  for (let index = columnCount(grid); index > count; index -= 1) {
+    headRow(grid)?.lastElementChild?.remove();
+    for (const row of rowsOf(grid)) row.lastElementChild?.remove();
   }
-  head.replaceChildren(corner, ...heads);
   const wrap = /** @type {HTMLElement | null} */ (grid.querySelector("[data-kz-plan-wrap]"));
   if (wrap) wrap.hidden = count === 0; // a grid without columns shows its buttons only
-  for (const row of grid.querySelectorAll("tbody tr[data-kz-plan-row]")) {
-    const tr = /** @type {HTMLTableRowElement} */ (row);
-    const key = tr.dataset.kzPlanRow ?? "";
-    const rowHead = tr.querySelector("th");
-    const rowName = rowHead?.textContent?.trim() ?? key;
-    const cells = [];
-    for (let index = 0; index < count; index += 1) {
-      cells.push(cell(prefix, index, key, rowName, columnName(grid, index), values.get(`${prefix}[${index}].${key}`)));
-    }
-    tr.replaceChildren(rowHead, ...cells);
-  }
 }
 
 const STATUS = "[data-kz-plan-status]";
@@ -89,14 +83,22 @@ function say(grid, text) {
   tell(grid.querySelector(STATUS), text);
 }
 
+/** @param {HTMLElement} grid */
 function bounds(grid) {
-  return { min: Number(grid.dataset.kzMin ?? 0), max: Number(grid.dataset.kzMax ?? 10) };
+  return { min: Number(grid.dataset.kzMin), max: Number(grid.dataset.kzMax) };
 }
 
-/** The plan's label of a column, for a new actual column. */
-function planLabel(form, index) {
-  const input = form.querySelector(`[name="years[${index}].label"]`);
-  return input instanceof HTMLInputElement ? input.value.trim() : "";
+/** The row of the years' names (the grid's text row). @param {ParentNode} grid */
+function nameRow(grid) {
+  return /** @type {HTMLTableRowElement | null} */ (grid.querySelector("tbody tr[data-kz-plan-kind=text]"));
+}
+
+/** The plan's name of column ``index``, for the same column of another grid (the actuals). */
+function planName(form, grid, index) {
+  const plan = form.querySelector(GRID);
+  if (!plan || plan === grid) return "";
+  const row = nameRow(plan);
+  return (row && cellInput(row, index)?.value.trim()) || "";
 }
 
 function addColumn(form, grid, recompute) {
@@ -106,15 +108,15 @@ function addColumn(form, grid, recompute) {
     say(grid, `年度は${max}列までです。`);
     return;
   }
-  const values = gridValues(grid);
-  const prefix = prefixOf(grid);
-  if (prefix === "actuals") {
-    const label = planLabel(form, count);
-    if (label) values.set(`${prefix}[${count}].label`, label);
-  }
-  rebuild(grid, count + 1, values);
+  setColumns(grid, count + 1);
+  const names = nameRow(grid);
+  const label = names && cellInput(names, count);
+  if (label) label.value = planName(form, grid, count);
   say(grid, `${columnName(grid, count)}の列を追加しました。`);
-  /** @type {HTMLElement | null} */ (grid.querySelector(`[name="${prefix}[${count}].${prefix === "actuals" ? "sales" : "label"}"]`))?.focus();
+  const empty = rowsOf(grid)
+    .map((row) => cellInput(row, count))
+    .find((input) => input && input.value === "");
+  empty?.focus();
   recompute();
 }
 
@@ -125,8 +127,9 @@ function removeColumn(grid, recompute) {
     say(grid, min ? `年度は${min}列以上必要です。` : "削除する列はありません。");
     return;
   }
-  rebuild(grid, count - 1);
-  say(grid, `${columnName(grid, count - 1)}の列を削除しました。`);
+  const name = columnName(grid, count - 1);
+  setColumns(grid, count - 1);
+  say(grid, `${name}の列を削除しました。`);
   recompute();
 }
 
@@ -134,74 +137,70 @@ function removeColumn(grid, recompute) {
 function onPaste(grid, event, recompute) {
   const input = event.target;
   if (!(input instanceof HTMLInputElement) || !input.closest("tbody")) return;
-  const rows = [...grid.querySelectorAll("tbody tr[data-kz-plan-row]")];
+  const rows = rowsOf(grid);
   const { max } = bounds(grid);
-  const values = gridValues(grid);
-  const prefix = prefixOf(grid);
-  const column = [...(input.closest("tr")?.querySelectorAll("input") ?? [])].indexOf(input);
-  let count = columnCount(grid);
+  const cell = input.closest("td");
+  const column = cell instanceof HTMLTableCellElement ? cell.cellIndex - 1 : -1;
+  if (column < 0) return;
   const pasted = pasteBlock(event, input, {
     rows,
     column,
     status: grid.querySelector(STATUS),
     // columns are added for the block's widest line, up to the grid's maximum
     begin: (lines) => {
-      count = Math.min(Math.max(count, column + Math.max(...lines.map((cells) => cells.length))), max);
+      const wanted = column + Math.max(...lines.map((cells) => cells.length));
+      setColumns(grid, Math.max(columnCount(grid), Math.min(wanted, max)));
     },
     put(row, index, value) {
-      const key = /** @type {HTMLElement | undefined} */ (row)?.dataset.kzPlanRow;
-      if (!key || index >= count) return false;
-      const name = `${prefix}[${index}].${key}`;
-      if (value === "") values.delete(name);
-      else values.set(name, value);
+      const target = row instanceof HTMLTableRowElement ? cellInput(row, index) : null;
+      if (!target) return false;
+      target.value = value;
       return true;
     },
     skipped: (left) => `表からはみ出した${left}個の値は入れていません（項目は${rows.length}行、年度は${max}列までです）。`,
   });
-  if (!pasted) return;
-  rebuild(grid, count, values);
-  /** @type {HTMLElement | null} */ (grid.querySelector(`[name="${CSS.escape(input.name)}"]`))?.focus();
-  recompute();
+  if (pasted) recompute();
 }
 
 // ---------------------------------------------------------------------------------------------
 // 実態修正 rows
 
+function adjustmentBox(form) {
+  return /** @type {HTMLElement | null} */ (form.querySelector("[data-kz-plan-adjustments]"));
+}
+
 function adjustmentList(form) {
   return form.querySelector("[data-kz-plan-list]");
 }
 
-/** Gives a row the request index ``index`` (names, ids, labels and its number). */
-function numberRow(row, index) {
-  const swap = (text) =>
-    text
-      .replace(/base\.adjustments\[(?:\d+|__I__)\]/g, `base.adjustments[${index}]`)
-      .replace(/kz-f-base-adjustments-(?:\d+|__I__)-/g, `kz-f-base-adjustments-${index}-`)
-      .replace(/__N__|修正\d+を削除/g, (found) => (found === "__N__" ? String(index + 1) : `修正${index + 1}を削除`));
-  for (const node of [row, ...row.querySelectorAll("*")]) {
-    for (const attribute of ["name", "id", "for", "aria-describedby", "aria-label", "data-kz-field"]) {
-      const value = node.getAttribute(attribute);
-      if (value !== null) node.setAttribute(attribute, swap(value));
-    }
-  }
-  for (const number of row.querySelectorAll("[data-kz-row-no]")) number.textContent = String(index + 1);
-}
-
-function renumber(form) {
-  const list = adjustmentList(form);
-  if (!list) return;
-  [...list.children].forEach((row, index) => numberRow(row, index));
-}
-
 function newRow(form) {
-  const template = form.querySelector("template[data-kz-plan-template]");
   const list = adjustmentList(form);
-  if (!(template instanceof HTMLTemplateElement) || !list) return null;
-  const row = /** @type {HTMLElement} */ (template.content.firstElementChild?.cloneNode(true));
-  if (!row) return null;
+  if (!list) return null;
+  const row = instantiate(form, ADJUSTMENTS, tokens(list.children.length));
   list.append(row);
-  numberRow(row, list.children.length - 1);
   return row;
+}
+
+/** Puts the template's row ``index`` in place of ``row``, with what was typed into it. */
+function renumberRow(form, row, index) {
+  const fresh = instantiate(form, ADJUSTMENTS, tokens(index));
+  const typed = [...row.querySelectorAll("input")].map((input) => input.value);
+  fresh.querySelectorAll("input").forEach((input, at) => {
+    input.value = typed[at] ?? "";
+  });
+  row.replaceWith(fresh);
+  return fresh;
+}
+
+/** Removes a row; the rows below it take the index one lower. Returns the row now in its place. */
+function removeRow(form, row) {
+  const list = adjustmentList(form);
+  if (!list) return null;
+  const rows = [...list.children];
+  const at = rows.indexOf(row);
+  row.remove();
+  const renumbered = rows.slice(at + 1).map((below, offset) => renumberRow(form, below, at + offset));
+  return renumbered[0] ?? rows[at - 1] ?? null;
 }
 
 function setRows(form, count) {
@@ -229,22 +228,19 @@ export function setup(ctx) {
   });
   ctx.form.addEventListener("click", (event) => {
     const button = /** @type {Element} */ (event.target).closest?.("[data-kz-plan-remove-row]");
-    if (!button) return;
-    const row = button.closest("li");
-    const list = adjustmentList(ctx.form);
-    const next = row?.nextElementSibling ?? row?.previousElementSibling;
-    row?.remove();
-    renumber(ctx.form);
+    const row = button?.closest("[data-kz-plan-adjustment]");
+    if (!row) return;
+    const next = removeRow(ctx.form, row);
     const focus = next?.querySelector("input") ?? ctx.form.querySelector("[data-kz-plan-add-row]");
     /** @type {HTMLElement | null} */ (focus)?.focus();
-    if (list) ctx.recompute();
+    ctx.recompute();
   });
 }
 
 /** How many items a flat request holds under ``prefix`` (its highest index + 1, at most ``limit``). */
 function itemCount(flat, prefix, limit) {
   let count = 0;
-  const pattern = new RegExp(`^${prefix.replace(/[.[\]]/g, "\\$&")}\\[(\\d{1,2})\\]`);
+  const pattern = new RegExp(`^${prefix.replace(/[.[\]]/g, "\\$&")}\\[(\\d+)\\]`);
   for (const name of Object.keys(flat)) {
     const found = pattern.exec(name);
     if (found && Number(found[1]) < limit) count = Math.max(count, Number(found[1]) + 1);
@@ -254,31 +250,16 @@ function itemCount(flat, prefix, limit) {
 
 /**
  * Before a request (share link, autosave, file, 入力例, 空にする) fills the form: as many year columns
- * and 実態修正 rows as it holds (the plan at least its fewest), all of them empty; app.mjs then fills
- * them by name. @param {{ form: HTMLFormElement }} ctx @param {Record<string, any>} flat
+ * and 実態修正 rows as it holds (the plan at least its fewest); app.mjs then fills every input by
+ * name. @param {{ form: HTMLFormElement }} ctx @param {Record<string, any>} flat
  */
 export function prepare(ctx, flat) {
   for (const node of ctx.form.querySelectorAll(GRID)) {
     const grid = /** @type {HTMLElement} */ (node);
     const { min, max } = bounds(grid);
-    rebuild(grid, Math.max(min, itemCount(flat, prefixOf(grid), max)), new Map());
+    setColumns(grid, Math.max(min, itemCount(flat, grid.dataset.kzPlanGrid ?? "", max)));
     say(grid, "");
   }
-  const list = ctx.form.querySelector("[data-kz-plan-adjustments]");
-  setRows(ctx.form, itemCount(flat, "base.adjustments", Number(/** @type {HTMLElement | null} */ (list)?.dataset.kzMax ?? 0)));
-}
-
-/**
- * Request keys the form can take though it has no such input yet (a grid without columns): each
- * grid's rows, as in its table. @param {HTMLFormElement} form
- */
-export function aliases(form) {
-  const names = [];
-  for (const grid of form.querySelectorAll(GRID)) {
-    const prefix = prefixOf(/** @type {HTMLElement} */ (grid));
-    for (const row of grid.querySelectorAll("tr[data-kz-plan-row]")) {
-      names.push(`${prefix}[0].${/** @type {HTMLElement} */ (row).dataset.kzPlanRow}`);
-    }
-  }
-  return names;
+  const box = adjustmentBox(ctx.form);
+  if (box) setRows(ctx.form, itemCount(flat, box.dataset.kzField ?? "", Number(box.dataset.kzMax)));
 }

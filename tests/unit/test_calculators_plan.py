@@ -12,7 +12,7 @@ from typing import Any
 from calculators import plan
 from calculators.forms import flatten, input_rows
 from calculators.html import row_keys
-from hooks.tools import render_tool
+from hooks.tools import _env, render_tool
 from kaizen_core import run
 from tests.conftest import load_cases
 
@@ -55,7 +55,43 @@ def test_the_page_renders_the_example_grid_and_rows_at_first_paint() -> None:
     assert 'name="actuals[0].sales"' not in html
     assert re.search(r'name="base\.adjustments\[2\]\.label"[^>]*value="役員借入金（資本とみなす）"', html)
     assert 'name="base.adjustments[__I__].label"' in html  # the row template the script clones
+    assert '<template data-kz-template="adjustments">' in html
+    assert 'name="actuals[__I__].sales"' in html  # the column template of each grid
     assert "data-kz-plan-wrap hidden" in html  # the empty actuals table waits for a column
+
+
+def _columns(table: str) -> list[list[str]]:
+    """The heading and the cells of each column of a grid's table, column by column."""
+    head = re.search(r"<thead>(.*?)</thead>", table, re.S)
+    assert head
+    heads = re.findall(r'<th scope="col">.*?</th>', head.group(1))
+    rows = [
+        re.findall(r"<td .*?</td>", row) for row in re.findall(r"<tr data-kz-plan-row.*?</tr>", table, re.S)
+    ]
+    assert len(rows) == len(plan.FORM.grid_rows)
+    return [[heads[index], *(row[index] for row in rows)] for index in range(len(heads))]
+
+
+def _filled(text: str, index: int) -> str:
+    return text.replace("__I__", str(index)).replace("__N__", str(index + 1))
+
+
+def test_a_cloned_column_or_row_is_the_first_paints_of_its_index() -> None:
+    """The script's template column and row, their tokens replaced, are what the build renders."""
+    macros = _env.get_template("widgets/plan_macros.html").module
+    form = plan.FORM
+    for prefix in plan.GRIDS:
+        painted = _columns(str(macros.grid_table(form, prefix, list(range(form.max_years)), {})))
+        (template,) = _columns(str(macros.grid_table(form, prefix, ["__I__"], {})))
+        assert len(painted) == form.max_years
+        for index, column in enumerate(painted):
+            assert [_filled(cell, index) for cell in template] == column
+    row = str(macros.adjustment_row("__I__", {}))
+    for index in (0, 1, 9):
+        assert _filled(row, index) == str(macros.adjustment_row(index, {}))
+    assert "修正2を削除" in _filled(row, 1)
+    assert form.column_name("actuals", 3) == "実績4年目"
+    assert form.column_name("years", "__I__") == "計画__N__年目"
 
 
 def test_the_result_shows_the_targets_as_guides_and_what_would_have_to_change() -> None:
