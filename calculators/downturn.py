@@ -35,6 +35,9 @@ from kaizen_core.params import RuleSet
 from kaizen_core.request import today
 
 MONTHS = tuple(range(1, 13))
+# The year of the grid's row template (<template data-kz-template="year-row">), which
+# widgets/downturn.mjs clones and fills in for each year it adds.
+YEAR_TOKEN = "__Y__"
 PARTS = (
     ("sales", FIGURE_LABELS["sales"], "yen"),
     ("gross_profit", FIGURE_LABELS["gross_profit"], "signed_yen"),
@@ -80,6 +83,18 @@ class DownturnForm(ToolForm):
     @property
     def max_rows(self) -> int:
         return max(rows for _, rows in self.grid_rows)
+
+    @property
+    def reach_years(self) -> int:
+        """How many calendar years before the latest month kaizen_core can read a sales figure: the
+        most years a cause compares (downturn.comparison_years: a row less than :attr:`max_rows`),
+        and those the months of the average (downturn.sales_average_months, the latest month
+        included) reach into before the latest month's year. A request loaded from a share link, a
+        file or storage gets no row for a figure further back than this from its last year with
+        one (widgets/downturn.mjs, which reads it in :meth:`vocabulary`; app.mjs names those months
+        in its notice)."""
+        average_years = -(-(self.average_months - 1) // 12)
+        return self.max_rows - 1 + average_years
 
     def _years(self, values: dict[str, Any], *, expanded: bool) -> list[int]:
         """The grid's year rows: the latest month's year and those the cause compares (one more
@@ -130,16 +145,28 @@ class DownturnForm(ToolForm):
     def grid(self, values: dict[str, Any]) -> list[dict[str, Any]]:
         """The year rows shown at first paint (the rows of :meth:`layout`, with the typed figures)."""
         sales = self._typed_months(values)
-        return [
-            {
-                "year": year,
-                "cells": [
-                    {"key": f"{year}-{month:02d}", "month": month, "value": sales.get((year, month), "")}
-                    for month in MONTHS
-                ],
-            }
-            for year in self._years(values, expanded=False)
-        ]
+        return [self._row(year, sales) for year in self._years(values, expanded=False)]
+
+    def template_row(self) -> dict[str, Any]:
+        """The row of the grid's ``<template data-kz-template="year-row">``: a row of :meth:`grid`,
+        empty, with the year :data:`YEAR_TOKEN` in its keys, ids and labels."""
+        return self._row(YEAR_TOKEN, {})
+
+    @staticmethod
+    def _row(year: int | str, sales: dict[tuple[int, int], Any]) -> dict[str, Any]:
+        """One year row (templates/widgets/downturn_macros.html year_row): its cells' keys, months
+        and the figures typed for them."""
+        return {
+            "year": year,
+            "cells": [
+                {
+                    "key": f"{year}-{month:02d}",
+                    "month": month,
+                    "value": sales.get((year, month), "") if isinstance(year, int) else "",
+                }
+                for month in MONTHS
+            ],
+        }
 
     def margin_groups(self, values: dict[str, Any]) -> list[dict[str, Any]]:
         """Each method ①②③ with its request index (``None`` when the request has no such entry)."""
@@ -177,10 +204,16 @@ class DownturnForm(ToolForm):
         return PARTS
 
     def vocabulary(self) -> str:
+        """How widgets/downturn.mjs reads a request loaded from a share link, a file or storage (the
+        page's ``#kz-downturn-vocabulary``): the words a cause and a margin method may be written in,
+        and how many years before its last year with a sales figure a figure still gets a row
+        (:attr:`reach_years`)."""
         causes = {code: code for code in CAUSES}
         causes.update({label: code for code, label in CAUSES.items()})
         causes.update(CAUSE_ALIASES)
-        return json.dumps({"cause": causes, "method": METHOD_WORDS}, ensure_ascii=False)
+        return json.dumps(
+            {"cause": causes, "method": METHOD_WORDS, "reach_years": self.reach_years}, ensure_ascii=False
+        )
 
 
 def _grid_rows() -> tuple[tuple[str, int], ...]:

@@ -34,9 +34,11 @@ MAX_LIST_ITEMS = 100
 # What the form itself writes where a name has a row index, a month or a line key: the same
 # patterns in known() and, as the form's data-kz-key-tokens, in app.mjs's check of the keys of a
 # share link, a saved form or a file (the tokens are those of the widgets' <template>s).
+YEAR = "(?:19[0-9]{2}|2[01][0-9]{2}|2200)"  # the years kaizen_core reads
 KEY_TOKENS = {
     "__I__": "(?:[0-9]|[1-9][0-9])",  # below MAX_LIST_ITEMS
-    "__M__": "(?:19[0-9]{2}|2[01][0-9]{2}|2200)-(?:0[1-9]|1[0-2])",  # the years kaizen_core reads
+    "__M__": f"{YEAR}-(?:0[1-9]|1[0-2])",
+    "__Y__": YEAR,  # a year row of the downturn grid (its cells are __Y__-01 … __Y__-12)
     "__K__": "[a-z_]{1,40}",
 }
 REAL_MONTH_KEY = f"({KEY_TOKENS['__M__']})"

@@ -4,28 +4,33 @@
 // Which years get rows comes from Python (calculators/downturn.py DownturnForm.layout: 最近の月
 // however it is typed, the years the cause compares, every year with a figure): in the form's
 // data-kz-layout at build time and with every answer of the worker (layout() below). A year that
-// holds a typed value is never dropped. Pasting cells copied from Excel (tab- and newline-separated)
-// fills rightwards and downwards (widgets/paste.mjs).
+// holds a typed value is never dropped. A row the script adds is a clone of the build's
+// <template data-kz-template="year-row"> (the macro of the first paint's rows, the year "__Y__").
+// Pasting cells copied from Excel (tab- and newline-separated) fills rightwards and downwards
+// (widgets/paste.mjs).
 // Margins: only a method with a typed figure gets request names, numbered margins[0], margins[1] …
-// in method order, so kaizen_core's error paths land beside the right input. How a method may be
-// written in a share link (1, ①) comes with the page's vocabulary. No rules here.
+// in method order, so kaizen_core's error paths land beside the right input. How a cause or a
+// method may be written in a share link (1, ①) and how far back its sales get rows come with the
+// page's vocabulary (DownturnForm.vocabulary). No rules here.
 
 import { pasteBlock, say as tell } from "./paste.mjs";
+import { instantiate } from "./template.mjs";
 
 /**
  * @typedef {{ years: number[], all_years: number[], max: number }} YearLayout
- * @typedef {{ form: HTMLFormElement, grid: HTMLElement, layout: YearLayout, expanded: boolean, recompute: () => void }} GridState
+ * @typedef {{
+ *   form: HTMLFormElement, grid: HTMLElement, prefix: string, layout: YearLayout, expanded: boolean,
+ *   recompute: () => void,
+ * }} GridState
+ * @typedef {{ cause?: Record<string, string>, method?: Record<string, string>, reach_years?: number }} Vocabulary
  */
 
 /** @type {WeakMap<HTMLFormElement, GridState>} */
 const states = new WeakMap();
-// A share link's months this many years before its latest month with a figure get no row (app.mjs
-// names them in its notice instead of making dozens of rows).
-const LINK_REACH_YEARS = 7;
 
-/** @param {number} year @param {number} month */
-function monthKey(year, month) {
-  return `${year}-${String(month).padStart(2, "0")}`;
+/** The year of a month key ("2024-03" → 2024). @param {string} key */
+function yearOf(key) {
+  return Number(key.slice(0, 4));
 }
 
 /** @param {Element | null} node @param {any} fallback */
@@ -40,12 +45,12 @@ function readJson(node, fallback) {
 // ---------------------------------------------------------------------------------------------
 // The sales grid
 
-/** @param {HTMLElement} grid @returns {Map<string, string>} */
-function gridValues(grid) {
+/** The typed figures by month key ("2024-03"). @param {GridState} state @returns {Map<string, string>} */
+function gridValues(state) {
   const values = new Map();
-  for (const input of grid.querySelectorAll("tbody input")) {
+  for (const input of state.grid.querySelectorAll("[data-kz-grid-body] input")) {
     const { name, value } = /** @type {HTMLInputElement} */ (input);
-    if (value.trim() !== "") values.set(name.slice("sales.".length), value);
+    if (value.trim() !== "") values.set(name.slice(state.prefix.length), value);
   }
   return values;
 }
@@ -56,48 +61,40 @@ function gridValues(grid) {
  */
 function chooseYears(state, values) {
   const years = new Set(state.expanded ? state.layout.all_years : state.layout.years);
-  for (const key of values.keys()) years.add(Number(key.slice(0, 4)));
+  for (const key of values.keys()) years.add(yearOf(key));
   return [...years].filter(Number.isInteger).sort((a, b) => a - b);
 }
 
-function cell(year, month, value) {
-  const key = monthKey(year, month);
-  const id = `kz-f-sales-${key}`;
-  const td = document.createElement("td");
-  td.dataset.kzField = `sales.${key}`;
-  const input = document.createElement("input");
-  Object.assign(input, { type: "text", name: `sales.${key}`, id, value: value ?? "", autocomplete: "off", spellcheck: false });
-  input.setAttribute("aria-label", `${year}年${month}月の売上高`);
-  input.setAttribute("aria-describedby", `${id}-error`);
-  input.style.minWidth = "6.5em";
-  const error = document.createElement("p");
-  Object.assign(error, { className: "kz-error", id: `${id}-error`, hidden: true });
-  td.append(input, error);
-  return td;
+/**
+ * Writes each month's figure (or nothing) into the inputs under ``row``.
+ * @param {GridState} state @param {Element} row @param {Map<string, string>} values
+ */
+function fillRow(state, row, values) {
+  for (const input of row.querySelectorAll("input")) {
+    const cell = /** @type {HTMLInputElement} */ (input);
+    cell.value = values.get(cell.name.slice(state.prefix.length)) ?? "";
+  }
 }
 
-function yearRow(year, values) {
-  const row = document.createElement("tr");
-  row.dataset.year = String(year);
-  const head = document.createElement("th");
-  head.scope = "row";
-  head.textContent = `${year}年`;
-  head.style.cssText = "position:sticky;left:0;z-index:1;background:#fff;white-space:nowrap";
-  row.append(head);
-  for (let month = 1; month <= 12; month += 1) row.append(cell(year, month, values.get(monthKey(year, month))));
+/**
+ * The row of ``year``: the build's row template, its year written in (names, ids, labels), its
+ * figures filled in. @param {GridState} state @param {number} year @param {Map<string, string>} values
+ */
+function yearRow(state, year, values) {
+  const row = instantiate(state.grid, "year-row", [["__Y__", String(year)]]);
+  fillRow(state, row, values);
   return row;
 }
 
-
 /** @param {GridState} state @param {Map<string, string>} [values] @param {number[]} [years] */
-function rebuild(state, values = gridValues(state.grid), years = chooseYears(state, values)) {
+function rebuild(state, values = gridValues(state), years = chooseYears(state, values)) {
   const body = /** @type {HTMLTableSectionElement} */ (state.grid.querySelector("[data-kz-grid-body]"));
   const shown = [...body.rows].map((row) => Number(row.dataset.year));
   if (shown.join() === years.join()) {
-    for (const input of body.querySelectorAll("input")) input.value = values.get(input.name.slice(6)) ?? "";
+    fillRow(state, body, values);
     return;
   }
-  body.replaceChildren(...years.map((year) => yearRow(year, values)));
+  body.replaceChildren(...years.map((year) => yearRow(state, year, values)));
 }
 
 /** @param {GridState} state @param {string} text */
@@ -108,7 +105,7 @@ function say(state, text) {
 /** @param {GridState} state @param {ClipboardEvent} event */
 function onPaste(state, event) {
   const input = event.target;
-  if (!(input instanceof HTMLInputElement) || !input.name.startsWith("sales.")) return;
+  if (!(input instanceof HTMLInputElement) || !input.name.startsWith(state.prefix)) return;
   const pasted = pasteBlock(event, input, {
     rows: [...state.grid.querySelectorAll("[data-kz-grid-body] tr")],
     column: [...input.closest("tr").querySelectorAll("input")].indexOf(input),
@@ -154,7 +151,6 @@ function renumber(form) {
   }
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Entry points called by app.mjs
 
@@ -179,8 +175,10 @@ function bindGridTools(grid, state) {
 export function setup(ctx) {
   const grid = /** @type {HTMLElement | null} */ (ctx.root.querySelector("[data-kz-year-grid]"));
   if (!grid) return;
+  // the grid's data-kz-field is the request path of its figures ("sales"): a cell's name is that and its month
+  const prefix = `${grid.dataset.kzField}.`;
   /** @type {GridState} */
-  const state = { form: ctx.form, grid, layout: ctx.layout, expanded: false, recompute: ctx.recompute };
+  const state = { form: ctx.form, grid, prefix, layout: ctx.layout, expanded: false, recompute: ctx.recompute };
   states.set(ctx.form, state);
   // Registered before the page's own listeners: margin names are right before the request is read.
   const onChange = (/** @type {Event} */ event) => {
@@ -205,17 +203,24 @@ export function layout(ctx, next) {
   return false;
 }
 
-/** A request's sales by month, without those years before its latest year with a figure. */
-function requestSales(flat) {
+/**
+ * A request's sales by month key, without those more than the vocabulary's reach_years before its
+ * last year with a figure (app.mjs names them in its notice instead of making dozens of rows). A key
+ * is a month as the form writes it: the form's __M__ pattern (data-kz-key-tokens).
+ * @param {GridState} state @param {Record<string, any>} flat @param {number | undefined} reach
+ */
+function requestSales(state, flat, reach) {
+  const month = new RegExp(`^(?:${JSON.parse(state.form.dataset.kzKeyTokens).__M__})$`);
   const values = new Map();
   for (const [name, value] of Object.entries(flat)) {
-    const key = name.startsWith("sales.") ? name.slice(6) : null;
-    if (key && /^\d{4}-\d{2}$/.test(key) && value !== null && value !== undefined && String(value).trim() !== "") {
+    const key = name.startsWith(state.prefix) ? name.slice(state.prefix.length) : null;
+    if (key && month.test(key) && value !== null && value !== undefined && String(value).trim() !== "") {
       values.set(key, String(value));
     }
   }
-  const last = Math.max(...[...values.keys()].map((key) => Number(key.slice(0, 4))));
-  for (const key of [...values.keys()]) if (Number(key.slice(0, 4)) < last - LINK_REACH_YEARS) values.delete(key);
+  if (!Number.isInteger(reach)) return values;
+  const last = Math.max(...[...values.keys()].map(yearOf));
+  for (const key of [...values.keys()]) if (yearOf(key) < last - reach) values.delete(key);
   return values;
 }
 
@@ -229,7 +234,9 @@ function assignMargins(form, flat, words) {
     for (const input of group.querySelectorAll("input[type=text]")) /** @type {HTMLInputElement} */ (input).value = "";
     setIndex(group, null);
   }
-  for (let index = 0; flat[`margins[${index}].method`] !== undefined || index < 3; index += 1) {
+  // every index up to the number of methods (an entry may be missing), and on while the request has more
+  const count = groups(form).length;
+  for (let index = 0; flat[`margins[${index}].method`] !== undefined || index < count; index += 1) {
     const method = words[String(flat[`margins[${index}].method`] ?? "").trim()];
     const group = form.querySelector(`fieldset[data-kz-method="${method}"]`);
     if (!method || !group || assigned.has(method)) continue;
@@ -246,12 +253,14 @@ function assignMargins(form, flat, words) {
  */
 export function prepare(ctx, flat) {
   const state = states.get(ctx.form);
+  /** @type {Vocabulary} */
   const words = readJson(ctx.root.querySelector("#kz-downturn-vocabulary"), {});
   const cause = String(flat.cause ?? "").trim();
   if (words.cause?.[cause]) flat.cause = words.cause[cause];
   if (state) {
-    const values = requestSales(flat);
-    rebuild(state, values, values.size ? [...new Set([...values.keys()].map((key) => Number(key.slice(0, 4))))].sort() : undefined);
+    const values = requestSales(state, flat, words.reach_years);
+    const years = [...new Set([...values.keys()].map(yearOf))].sort((a, b) => a - b);
+    rebuild(state, values, values.size ? years : undefined);
     say(state, "");
   }
   assignMargins(ctx.form, flat, words.method ?? {});

@@ -15,7 +15,7 @@ import pytest
 from calculators import downturn
 from calculators.export import csv_bytes, request_from_file
 from calculators.forms import flatten, form_for, input_rows, parsed_values
-from hooks.tools import render_tool
+from hooks.tools import _env, render_tool
 from kaizen_core import run
 from tests.conftest import load_cases
 from tests.unit.html_page import Page, ancestor_paths, assert_accessible, error_containers
@@ -99,6 +99,64 @@ def test_grid_rows_follow_the_cause_and_the_latest_month(values: dict[str, Any],
     assert rows[-1]["cells"][2]["key"] == f"{years[-1]}-03"
 
 
+def _year_free(html: str, year: int) -> str:
+    return html.replace(str(year), "__Y__")
+
+
+def test_the_cloned_year_row_is_the_first_paints_row_of_its_year(page_html: str) -> None:
+    """widgets/downturn.mjs clones <template data-kz-template="year-row"> for a year it adds: the
+    same macro as the first paint's rows, the year written as "__Y__" in its names, ids and labels."""
+    macros = _env.get_template("widgets/downturn_macros.html").module
+    template = str(macros.year_row(downturn.FORM.template_row()))
+    for year in (1999, 2024, 2025):
+        (row,) = downturn.FORM.grid({"cause": "energy", "latest_month": f"{year}-12"})[-1:]
+        assert row["year"] == year
+        assert template.replace("__Y__", str(year)) == str(macros.year_row(row))
+    assert 'aria-label="__Y__年3月の売上高"' in template
+    assert '<th scope="row" class="kz-sticky">__Y__年</th>' in template
+    assert "style=" not in template
+    # the page holds the template inside the grid, and its first-paint rows are the macro's, with the figures
+    start = page_html.index('<template data-kz-template="year-row">')
+    assert page_html.index("data-kz-year-grid") < start
+    assert page_html[start:].startswith(f'<template data-kz-template="year-row">{template}</template>')
+    example = flatten(form_for("downturn").default_request())
+    for row in downturn.FORM.grid(example):
+        painted = str(macros.year_row(row))
+        assert painted in page_html
+        assert re.sub(r' value="[^"]*"', ' value=""', _year_free(painted, row["year"])) == template
+
+
+def test_a_loaded_requests_sales_reach_back_as_far_as_kaizen_core_reads(page_html: str) -> None:
+    """The page's vocabulary says how many years before a loaded request's last year with a figure
+    a figure still gets a row (widgets/downturn.mjs drops the others and app.mjs names them): as far
+    back as kaizen_core compares, the longest comparison (COVID, 4 years) of the 6-month average of a
+    latest month early in the year, whose first months are in the year before."""
+    form = downturn.FORM
+    vocabulary = json.loads(form.vocabulary())
+    assert vocabulary["reach_years"] == form.reach_years == 5
+    embedded = re.search(
+        r'<script type="application/json" id="kz-downturn-vocabulary">(.*?)</script>', page_html
+    )
+    assert embedded is not None
+    assert json.loads(embedded.group(1))["reach_years"] == form.reach_years
+    # the oldest month kaizen_core compares: with every month there, the average of 2022年1月 (its
+    # six months begin in 2021年8月) against 4 years before
+    sales = {f"{year}-{month:02d}": "100万" for year in range(2010, 2023) for month in range(1, 13)}
+    response = respond({"cause": "covid", "latest_month": "2022-01", "sales": sales})
+    compared = [
+        month
+        for test in response["tests"]
+        if test["kind"] == "sales"
+        for comparison in test["comparisons"]
+        for month in comparison["period"].split("/")
+    ]
+    assert min(int(month[:4]) for month in compared) == 2022 - form.reach_years
+    # a latest month from June on compares no year further back than the cause's
+    response = respond({"cause": "covid", "latest_month": "2022-06", "sales": sales})
+    periods = [c["period"] for t in response["tests"] if t["kind"] == "sales" for c in t["comparisons"]]
+    assert min(int(p[:4]) for period in periods for p in period.split("/")) == 2022 - (form.max_rows - 1)
+
+
 def test_margin_groups_take_their_index_from_the_request() -> None:
     groups = downturn.FORM.margin_groups(
         {"margins[0].method": "③", "margins[0].current.sales": "2000", "margins[1].method": 1}
@@ -116,8 +174,10 @@ def test_rendered_grid_and_margins(page_html: str) -> None:
         assert inputs[f"sales.{key}"]["value"] == value
         year, month = key.split("-")
         assert inputs[f"sales.{key}"]["aria-label"] == f"{year}年{int(month)}月の売上高"
-    grid_names = [name for name in inputs if name.startswith("sales.")]
+    # the rows of the first paint, and the row template's (the year "__Y__", cloned by the script)
+    grid_names = [name for name in inputs if name.startswith("sales.") and "__Y__" not in name]
     assert len(grid_names) == 24  # 2024 and 2025 (energy, latest 2025-09)
+    assert [name for name in inputs if "__Y__" in name] == [f"sales.__Y__-{m:02d}" for m in range(1, 13)]
     assert inputs["margins[0].method"]["value"] == "1"
     assert inputs["margins[0].current.sales"]["value"] == "1億1800万"
     assert inputs["margins[0].comparison.months"]["value"] == "12"
@@ -135,7 +195,11 @@ def test_rendered_grid_and_margins(page_html: str) -> None:
     assert "data-kz-year-grid" in page_html
     form = page.find("form", id="kz-form")[0]
     layout = json.loads(form["data-kz-layout"])
-    rows = [int(a["data-year"]) for t, a, _ in page.elements if t == "tr" and "data-year" in a]
+    rows = [
+        int(a["data-year"])
+        for t, a, ancestors in page.elements
+        if t == "tr" and "data-year" in a and not any("data-kz-template" in b for b in ancestors)
+    ]
     assert layout["years"] == rows
     assert layout["all_years"][-len(rows) :] == rows
     assert len(layout["all_years"]) == layout["max"] == 5

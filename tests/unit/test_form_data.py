@@ -171,6 +171,8 @@ def test_the_key_tokens_are_the_patterns_known_uses_and_page_data() -> None:
     assert not re.fullmatch(tokens["__I__"], "100")
     assert re.fullmatch(tokens["__M__"], "2026-04")
     assert not re.fullmatch(tokens["__M__"], "2026-13")
+    assert re.fullmatch(tokens["__Y__"], "2024")
+    assert not re.fullmatch(tokens["__Y__"], "__Y__")
 
 
 def test_the_yes_and_no_words_are_kaizen_cores() -> None:
