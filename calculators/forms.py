@@ -31,6 +31,8 @@ CHECK_OPTIONS = (("true", "はい"), ("false", "いいえ"))
 MONTH_KEY = r"([^.\[\]]+)"
 INDEX = r"\[(\d+)\]"
 MAX_LIST_ITEMS = 100
+# How many widget-made names a form remembers having described (ToolForm.describe).
+MAX_DESCRIBED = 4096
 # What the form itself writes where a name has a row index, a month or a line key: the same
 # patterns in known() and, as the form's data-kz-key-tokens, in app.mjs's check of the keys of a
 # share link, a saved form or a file (the tokens are those of the widgets' <template>s).
@@ -134,11 +136,21 @@ class ToolForm:
         fixed fields are looked up in a table rather than searched."""
         if name in self._described:
             return self._described[name]
+        found = self._dynamic_seen.get(name)
+        if found is not None:
+            return found
         for rule in self.dynamic:
             label = rule.match(name)
             if label is not None:
+                if len(self._dynamic_seen) < MAX_DESCRIBED:  # a hostile link cannot grow it without end
+                    self._dynamic_seen[name] = (label, rule.kind)
                 return label, rule.kind
         return None
+
+    @cached_property
+    def _dynamic_seen(self) -> dict[str, tuple[str, str]]:
+        """Widget-made names already matched (the same ones come back on every recompute)."""
+        return {}
 
     def options(self, name: str) -> tuple[tuple[str, str], ...]:
         """The (code, Japanese name) options of a choice field, fixed or widget-made."""

@@ -15,7 +15,7 @@ from typing import Any
 from calculators import forms
 from calculators.html import response_digest
 from calculators.views import view as tool_view
-from kaizen_core.api import EXIT_INTERNAL, answer, dumps, internal_error, loads, run
+from kaizen_core.api import EXIT_INTERNAL, answer, compact, internal_error, loads, run
 from kaizen_core.errors import InputError
 
 _loaded_wheels: set[str] = set()
@@ -41,7 +41,7 @@ def _layout(tool: str, request: Any) -> dict[str, Any]:
 
 def _answer(tool: str, request_json: str, shown_digest: str) -> dict[str, Any]:
     code, document, request = answer(tool, request_json)
-    text = dumps(document)  # exactly what `python -m kaizen_core` prints
+    text = compact(document)  # the data `python -m kaizen_core` prints, without its indentation
     try:
         parsed = forms.parsed_values(tool, request)
     except Exception:  # noqa: BLE001 - how numbers were read is a help, never a reason to fail
@@ -80,7 +80,7 @@ def compute(tool: str, request_json: str, shown_digest: str = "") -> str:
         return _json(_answer(tool, request_json, shown_digest))
     except Exception as error:  # noqa: BLE001 - the page must never keep a stale result as current
         return _json(
-            {"status": EXIT_INTERNAL, "parsed": {}, "summary": "", "text": dumps(internal_error(error))}
+            {"status": EXIT_INTERNAL, "parsed": {}, "summary": "", "text": compact(internal_error(error))}
         )
 
 

@@ -186,7 +186,15 @@ def run(tool: str, request: Any) -> dict[str, Any]:
 
 
 def dumps(document: Any) -> str:
+    """The CLI's JSON: indented for a person reading it."""
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def compact(document: Any) -> str:
+    """The same JSON without the indentation, for the tool pages (``#kz-result``): the same data
+    in about three quarters of the bytes, written by the json module's C encoder (indentation
+    makes it fall back to its Python one, four times slower on the 資金繰り表's answer)."""
+    return json.dumps(document, ensure_ascii=False)
 
 
 def internal_error(error: BaseException) -> dict[str, Any]:

@@ -89,17 +89,32 @@ def floor_yen(value: Fraction) -> int:
     return value.numerator // value.denominator
 
 
-def split_by_terms(amount: int, terms: list[tuple[int, Fraction]]) -> list[tuple[int, int]]:
-    """Split ``amount`` by shares summing to 1 with cumulative rounding: parts add up exactly."""
-    parts = []
+def cumulative_terms(terms: list[tuple[int, Fraction]]) -> tuple[tuple[int, int, int], ...]:
+    """The running total of the shares, as (months after, numerator, denominator): worked out once
+    per table, since every month splits its amount by the same terms."""
+    out = []
     cumulative = Fraction(0)
-    paid = 0
     for months_after, share in terms:
         cumulative += share
-        upto = floor_yen(amount * cumulative)
+        out.append((months_after, cumulative.numerator, cumulative.denominator))
+    return tuple(out)
+
+
+def split_cumulative(amount: int, cumulative: tuple[tuple[int, int, int], ...]) -> list[tuple[int, int]]:
+    """Split ``amount`` with cumulative rounding (each part is floor(amount × running share) less
+    what came before): the parts add up exactly. Integer arithmetic on the exact fractions."""
+    parts = []
+    paid = 0
+    for months_after, numerator, denominator in cumulative:
+        upto = amount * numerator // denominator
         parts.append((months_after, upto - paid))
         paid = upto
     return parts
+
+
+def split_by_terms(amount: int, terms: list[tuple[int, Fraction]]) -> list[tuple[int, int]]:
+    """Split ``amount`` by shares summing to 1 with cumulative rounding: parts add up exactly."""
+    return split_cumulative(amount, cumulative_terms(terms))
 
 
 @dataclass
@@ -527,7 +542,7 @@ def _read_actuals(reader: Reader, horizon: list[Month]) -> dict[Month, dict[str,
 def _derived(rule: tuple[str, Any], sales: int, month: Month) -> int:
     kind, value = rule
     if kind == "share":
-        return floor_yen(sales * value) if value is not None else 0
+        return sales * value.numerator // value.denominator if value is not None else 0
     if kind == "amount":
         return int(value or 0)
     if kind == "monthly":
@@ -550,13 +565,16 @@ def _project(inputs: Inputs, sales_factor: Fraction) -> dict[str, Any]:
             return True
         return False
 
+    collection = cumulative_terms(inputs.collection)
+    purchase_terms = cumulative_terms(inputs.purchase_terms)
+    outsourcing_terms = cumulative_terms(inputs.outsourcing_terms)
     for month, amount in inputs.opening_receivables.items():
         schedule(month, "collections", amount)
     for month, amount in inputs.opening_payables.items():
         schedule(month, "payables_paid", amount)
     for month in horizon:
         actual = inputs.actuals.get(month, {})
-        planned_sales = floor_yen(inputs.sales_plan.get(month, 0) * sales_factor)
+        planned_sales = inputs.sales_plan.get(month, 0) * sales_factor.numerator // sales_factor.denominator
         planned = {
             "sales": planned_sales,
             "purchases": _derived(inputs.purchases, planned_sales, month),
@@ -567,17 +585,17 @@ def _project(inputs: Inputs, sales_factor: Fraction) -> dict[str, Any]:
         outsourcing = actual.get("outsourcing", _derived(inputs.outsourcing, sales, month))
         accruals[month] = {"sales": sales, "purchases": purchases, "outsourcing": outsourcing}
         planned_accruals[month] = planned
-        for months_after, part in split_by_terms(sales, inputs.collection):
+        for months_after, part in split_cumulative(sales, collection):
             if not schedule(
                 month.add(months_after), "cash_sales" if months_after == 0 else "collections", part
             ):
                 receivables_end += part
-        for months_after, part in split_by_terms(purchases, inputs.purchase_terms):
+        for months_after, part in split_cumulative(purchases, purchase_terms):
             if not schedule(
                 month.add(months_after), "cash_purchases" if months_after == 0 else "payables_paid", part
             ):
                 payables_end += part
-        for months_after, part in split_by_terms(outsourcing, inputs.outsourcing_terms):
+        for months_after, part in split_cumulative(outsourcing, outsourcing_terms):
             if not schedule(month.add(months_after), "outsourcing_paid", part):
                 payables_end += part
         for key, amounts in inputs.recurring.items():

@@ -261,6 +261,11 @@ class Month:
     year: int
     month: int
 
+    def __hash__(self) -> int:
+        # months are dict keys of every table (the 資金繰り表 looks them up thousands of times a run):
+        # the month index is unique and cheaper than hashing a tuple of the fields
+        return self.year * 12 + self.month
+
     @classmethod
     def from_index(cls, index: int) -> Month:
         return cls(index // 12, index % 12 + 1)

@@ -203,3 +203,20 @@ def test_a_form_is_wide_when_one_of_its_sections_is() -> None:
     # the year-grid tools use it: without any wide form the layout's wide path would go untested
     assert any(form_for(tool).wide for tool in TOOLS)
     assert not all(form_for(tool).wide for tool in TOOLS)
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_the_first_live_answer_matches_the_built_page(tool: str) -> None:
+    """The build and the worker write the result the same way (compact JSON and the same HTML), so
+    the first answer after start comes back "unchanged" and the page keeps the DOM it was built
+    with (no second render of the example on every visit)."""
+    from kaizen_core.request import today
+
+    html = render_tool(tool, as_of=today().isoformat())
+    digest = re.search(r'id="kz-result" data-kz-digest="([0-9a-f]+)"', html)
+    assert digest is not None
+    reply = json.loads(
+        compute(tool, json.dumps(form_for(tool).default_request(), ensure_ascii=False), digest.group(1))
+    )
+    assert reply["status"] == 0
+    assert reply.get("unchanged") is True, tool
