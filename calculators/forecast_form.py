@@ -7,12 +7,14 @@ values, the printed input summary and file import know them.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
-from calculators.forms import MONTH_KEY, YEN_HELP, Dynamic, Field, Section, ToolForm
+from calculators.forms import KEY_TOKENS, MONTH_KEY, YEN_HELP, Dynamic, Field, Section, ToolForm
 from kaizen_core.directory import councils
 from kaizen_core.errors import InputError
 from kaizen_core.forecast import (
@@ -23,13 +25,19 @@ from kaizen_core.forecast import (
     MIN_MONTHS,
     RECURRING,
 )
-from kaizen_core.numbers import parse_count, parse_month
+from kaizen_core.numbers import format_percent, parse_count, parse_month, parse_rate
 
 TOOL = "forecast"
 
 
 # Month keys (forms.MONTH_KEY) are "2026-04" as the widgets write them; other spellings still get
 # their labels, and forms.ToolForm.known accepts only real months.
+_REAL_MONTH = re.compile(KEY_TOKENS["__M__"])
+
+# The most months the form lays out: 開始の年月 and 月数 read as more (kaizen_core accepts at most
+# MAX_MONTHS and says so), or a loaded request whose keys span more before Python has read it
+# (widgets/forecast.mjs, from the page's vocabulary), get this many.
+MAX_LAID_OUT_MONTHS = 120
 
 
 @dataclass(frozen=True)
@@ -68,27 +76,77 @@ class ForecastForm(ToolForm):
             count = parse_count(values.get("months", ""), "months", "月数")
         except InputError:
             return []
-        return [(str(start.add(i)), start.add(i).label()) for i in range(min(count, 120))]
+        shown = min(count, MAX_LAID_OUT_MONTHS)
+        return [(str(start.add(i)), start.add(i).label()) for i in range(shown)]
 
     def layout(self, values: dict[str, Any]) -> dict[str, Any]:
         """The table's months (``2026-04`` …) from 開始の年月 and 月数 however they are typed
         (``令和8年4月``, ``12か月``), or None while they cannot be read: widgets/forecast.mjs lays
-        out every month grid, month select and 実績 box by them."""
+        out every month grid, month select and 実績 box by them. With them, the label of each month
+        the widget shows (the table's and every other one the request names: a month select's value,
+        a grid's key) and what each list of terms stands for (:meth:`terms_state`)."""
         horizon = self.horizon(values)
-        prefixes = {found.group(1) for key in values if (found := _TERM_KEY.fullmatch(key))}
         return {
             "months": [key for key, _ in horizon] if horizon else None,
-            # which preset each list of collection/payment terms matches (a loaded request's rows)
-            "terms": {prefix: self.terms_state(values, prefix) for prefix in sorted(prefixes)},
+            "labels": self.month_labels(values, horizon),
+            # which preset each list of collection/payment terms matches (a loaded request's rows),
+            # and the rows 「一部は現金」 writes for the share in its box
+            "terms": {prefix: self.terms_state(values, prefix) for prefix in TERM_PREFIXES},
         }
 
+    def month_labels(self, values: dict[str, Any], horizon: list[tuple[str, str]]) -> dict[str, str]:
+        """``2026-04`` → ``2026年4月`` for the table's months and every month ``values`` names: in a
+        key (``payroll.months.2026-07``) or as the value of a month field (``taxes[0].month``; a
+        value kaizen_core cannot read as a month is its own label)."""
+        labels = dict(horizon)
+        for key, value in values.items():
+            for part in key.split("."):
+                if part not in labels and _REAL_MONTH.fullmatch(part):
+                    labels[part] = self.month_label(part)
+            described = self.describe(key)
+            if described and described[1] == "month" and isinstance(value, str) and value not in labels:
+                labels[value] = self.month_label(value)
+        return labels
+
     @staticmethod
-    def preset_rows() -> dict[str, list[list[str]]]:
-        """The rows each fixed preset writes (widgets/forecast.mjs; 「一部は現金」 from its share)."""
+    def vocabulary() -> str:
+        """What widgets/forecast.mjs needs to lay out a request loaded from a share link, a file or
+        storage before Python has read it (the page's ``#kz-forecast-vocabulary``): which mode of
+        each amount its keys choose (:data:`AMOUNT_MODES`, as :meth:`amount_mode` decides it) and
+        how many months its keys may span (:data:`MAX_LAID_OUT_MONTHS`)."""
+        modes = {
+            key: [[mode, f"{key}.{part}" if part else None] for mode, part, _ in options]
+            for key, options in AMOUNT_MODES.items()
+        }
+        return json.dumps({"modes": modes, "max_months": MAX_LAID_OUT_MONTHS}, ensure_ascii=False)
+
+    @staticmethod
+    def preset_rows() -> dict[str, list[list[str | None]]]:
+        """The rows each preset writes as hidden inputs (widgets/forecast.mjs): 「一部は現金」 those of
+        its default share (its box's own value is the first share: None), and 「自分で指定する」 the
+        row it starts with when the form has none."""
         return {
             "cash": [],
             **{preset: [[month, "100%"]] for month, preset in PRESET_OF_MONTH.items() if month != "0"},
+            "mixed": ForecastForm.mixed_rows(DEFAULT_CASH_SHARE),
+            "custom": [["0", "100%"]],
         }
+
+    @staticmethod
+    def mixed_rows(cash: object, rest: object = None) -> list[list[str | None]]:
+        """The hidden rows of 「一部は現金」 for the share ``cash`` typed in its box (the box is the
+        first row's share, None here): the rest is paid or received the month after, written so that
+        kaizen_core reads exactly 100% in all (``30%`` → ``70%``; ``rest`` as the request has it when
+        it already reads so). A share kaizen_core cannot read, or above 100%, gets no rest: its
+        message then names the box."""
+        remaining = _rest_of(cash)
+        if remaining is None:
+            second = None
+        elif rest is not None and _reads_as(rest, remaining):
+            second = str(rest)
+        else:
+            second = exact_rate_text(remaining)
+        return [["0", None], ["1", second]]
 
     @staticmethod
     def indices(values: dict[str, Any], prefix: str) -> list[int]:
@@ -123,6 +181,16 @@ class ForecastForm(ToolForm):
         return Field(f"{prefix}.{month}", label, "yen", unit="円")
 
     @staticmethod
+    def month_cell_template() -> Field:
+        """The month cell the widget clones into any grid (``<template data-kz-template="month-cell">``)."""
+        return CellTemplate("__P__.__M__", "__L__", "yen", unit="円")
+
+    @staticmethod
+    def modes(key: str) -> tuple[tuple[str, str], ...]:
+        """The options (value, text) of the select that says how ``key`` is given."""
+        return tuple((mode, text) for mode, _, text in AMOUNT_MODES[key])
+
+    @staticmethod
     def actual(month: str, key: str) -> Field:
         return actual_field(month, key)
 
@@ -149,31 +217,49 @@ class ForecastForm(ToolForm):
 
     @staticmethod
     def terms_state(values: dict[str, Any], prefix: str) -> dict[str, Any]:
-        """Which preset a list of terms matches (the widget's select), as forecast.mjs decides it."""
+        """A list of terms as the widget shows it: the preset its rows match (the select), the share
+        in the box of 「一部は現金」 (the request's when they match it, else the default), the row
+        indices (「自分で指定する」), the hidden rows of any other preset, and ``mixed``: the rows
+        「一部は現金」 writes for the request's first share (``cash``), as the widget's box holds it."""
         indices = ForecastForm.indices(values, prefix)
         rows = [
-            (
+            [
                 str(values.get(f"{prefix}[{i}].months_after", "")).strip(),
-                values.get(f"{prefix}[{i}].share", ""),
-            )
+                str(values.get(f"{prefix}[{i}].share", "")),
+            ]
             for i in indices
         ]
-        preset, cash = "custom", ""
+        first = values.get(f"{prefix}[0].share", "")
+        mixed = {"cash": str(first), "rows": ForecastForm.mixed_rows(first, values.get(f"{prefix}[1].share"))}
+        preset = "custom"
         if not rows:
             preset = "cash"
         elif len(rows) == 1 and _is_full(rows[0][1]) and rows[0][0] in PRESET_OF_MONTH:
             preset = PRESET_OF_MONTH[rows[0][0]]
-        elif len(rows) == 2 and rows[0][0] == "0" and rows[1][0] == "1":
-            preset, cash = "mixed", str(rows[0][1])
-        return {"preset": preset, "cash": cash, "indices": indices}
+        elif [row[0] for row in rows] == ["0", "1"] and mixed["rows"][1][1] == rows[1][1]:
+            preset = "mixed"
+        hidden: list[list[str | None]] = [] if preset == "custom" else [[*row] for row in rows]
+        if preset == "mixed":
+            hidden[0][1] = None  # the box's own input
+        return {
+            "preset": preset,
+            "cash": str(first) if preset == "mixed" else DEFAULT_CASH_SHARE,
+            "indices": indices,
+            "rows": hidden,
+            "mixed": mixed,
+        }
 
     @staticmethod
     def amount_mode(values: dict[str, Any], key: str) -> str:
-        """How purchases or outsourcing are given: none, share, amount or monthly."""
-        for mode, prefix in (("share", "share_of_sales"), ("amount", "amount"), ("monthly", "monthly")):
-            if ForecastForm.has_any(values, f"{key}.{prefix}"):
+        """How sales, purchases or outsourcing are given (:data:`AMOUNT_MODES`): the first mode whose
+        part the request has, else the one without a part (sales: base; the others: none)."""
+        fallback = ""
+        for mode, part, _ in AMOUNT_MODES[key]:
+            if not part:
+                fallback = fallback or mode
+            elif ForecastForm.has_any(values, f"{key}.{part}"):
                 return mode
-        return "none"
+        return fallback
 
     @staticmethod
     def actual_extra() -> Field:
@@ -206,8 +292,40 @@ class ForecastForm(ToolForm):
         }
 
 
+@dataclass(frozen=True)
+class CellTemplate(Field):
+    """The month cell of ``<template data-kz-template="month-cell">``: a grid's cell ``prefix.month``
+    has the id ``Field.dom_id`` gives it, the grid's id (``ForecastForm.dom(prefix)``, the token
+    ``__D__``) and the month, so the widget writes the grid's id and never makes one."""
+
+    @property
+    def dom_id(self) -> str:
+        return "__D__-__M__"
+
+
 PRESET_OF_MONTH = {"0": "cash", "1": "next", "2": "next2"}
-_TERM_KEY = re.compile(r"(collection|[a-z_]+\.payment)\[\d+\]\.(?:months_after|share)")
+# The lists of collection and payment terms (the prefixes of their rows).
+TERM_PREFIXES = ("collection", "purchases.payment", "outsourcing.payment")
+# The share 「一部は現金」 starts with (its box is never empty when the preset is chosen).
+DEFAULT_CASH_SHARE = "30%"
+
+# How each amount is given, in the order of its select: (mode, the part of the request it writes,
+# the option's text). A loaded request shows the first mode whose part it has, else the one without
+# (ForecastForm.amount_mode at build time; widgets/forecast.mjs from the page's vocabulary).
+_COST_MODES = (
+    ("none", "", "なし"),
+    ("share", "share_of_sales", "売上高に対する割合で計算する"),
+    ("amount", "amount", "毎月同じ金額"),
+    ("monthly", "monthly", "月ごとに金額を入力する"),
+)
+AMOUNT_MODES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "sales": (
+        ("base", "", "毎月の基準額と伸び率で計算する"),
+        ("monthly", "monthly", "月ごとに金額を入力する"),
+    ),
+    "purchases": _COST_MODES,
+    "outsourcing": _COST_MODES,
+}
 
 
 FULL_SHARES = {"1", "1.0", "100%", "100.0%", "10割"}
@@ -216,6 +334,31 @@ FULL_SHARES = {"1", "1.0", "100%", "100.0%", "10割"}
 def _is_full(value: object) -> bool:
     """Whether a share is written as the whole (100%) in one of the usual ways."""
     return unicodedata.normalize("NFKC", str(value)).replace(" ", "") in FULL_SHARES
+
+
+def _rest_of(cash: object) -> Fraction | None:
+    """100% less the share ``cash`` as kaizen_core reads it, or None when it cannot or it is above 100%."""
+    try:
+        share = parse_rate(cash, "share", "割合")
+    except InputError:
+        return None
+    return 1 - share if share <= 1 else None
+
+
+def _reads_as(value: object, rate: Fraction) -> bool:
+    try:
+        return parse_rate(value, "share", "割合") == rate
+    except InputError:
+        return False
+
+
+def exact_rate_text(rate: Fraction) -> str:
+    """A rate written so that kaizen_core reads it back exactly: ``70%``, ``66.667%``, else a
+    fraction (``2/3``) when no decimal is exact."""
+    for places in range(8):
+        if (rate * 100 * 10**places).denominator == 1:
+            return format_percent(rate, places)
+    return f"{rate.numerator}/{rate.denominator}"
 
 
 def _row_fields(prefix: str, index: str, what: str) -> dict[str, Field]:

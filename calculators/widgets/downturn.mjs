@@ -108,7 +108,7 @@ function onPaste(state, event) {
   if (!(input instanceof HTMLInputElement) || !input.name.startsWith(state.prefix)) return;
   const pasted = pasteBlock(event, input, {
     rows: [...state.grid.querySelectorAll("[data-kz-grid-body] tr")],
-    column: [...input.closest("tr").querySelectorAll("input")].indexOf(input),
+    column: [...(input.closest("tr")?.querySelectorAll("input") ?? [])].indexOf(input),
     status: state.grid.querySelector("[data-kz-grid-status]"),
     put(row, index, value) {
       const target = row?.querySelectorAll("input")[index];
@@ -210,7 +210,7 @@ export function layout(ctx, next) {
  * @param {GridState} state @param {Record<string, any>} flat @param {number | undefined} reach
  */
 function requestSales(state, flat, reach) {
-  const month = new RegExp(`^(?:${JSON.parse(state.form.dataset.kzKeyTokens).__M__})$`);
+  const month = new RegExp(`^(?:${JSON.parse(state.form.dataset.kzKeyTokens ?? "{}").__M__})$`);
   const values = new Map();
   for (const [name, value] of Object.entries(flat)) {
     const key = name.startsWith(state.prefix) ? name.slice(state.prefix.length) : null;
@@ -218,7 +218,7 @@ function requestSales(state, flat, reach) {
       values.set(key, String(value));
     }
   }
-  if (!Number.isInteger(reach)) return values;
+  if (typeof reach !== "number" || !Number.isInteger(reach)) return values;
   const last = Math.max(...[...values.keys()].map(yearOf));
   for (const key of [...values.keys()]) if (yearOf(key) < last - reach) values.delete(key);
   return values;

@@ -3,11 +3,14 @@
 // Every input's name is its path in the request (loans[1].balance, sales.monthly.2026-04), so this
 // file only creates, renames, renumbers and removes inputs; kaizen_core reads and checks them all.
 // No rules here: a preset such as 「月末締め・翌月末」 just writes the rows it stands for, and the
-// month lists follow the table's months as Python reads them from 開始の年月 and 月数
-// (calculators/forecast.py ForecastForm.layout: in the form's data-kz-layout at build time, then
-// with every answer of the worker, layout() below; kaizen_core reports a start it cannot read).
-// Rows and month cells are cloned from <template> elements rendered by the build
-// (calculators/templates/widgets/forecast_*.html) with the tokens __I__ __N__ __M__ __L__ __P__.
+// month lists follow the table's months as Python reads them from 開始の年月 and 月数, with their
+// labels (calculators/forecast_form.py ForecastForm.layout: in the form's data-kz-layout at build
+// time, then with every answer of the worker, layout() below; kaizen_core reports a start it cannot
+// read). What a request loaded from a link, storage or a file needs before Python has read it (which
+// mode its keys choose, how many months they may span) is the page's #kz-forecast-vocabulary
+// (ForecastForm.vocabulary), and what a month key may be is the form's data-kz-key-tokens.
+// Rows, month cells and options are cloned from <template> elements rendered by the build
+// (calculators/templates/widgets/forecast_*.html) with the tokens __I__ __N__ __M__ __L__ __P__ __D__.
 
 import { instantiate } from "./template.mjs";
 
@@ -31,6 +34,32 @@ function normalise(text) {
   return String(text ?? "").normalize("NFKC").trim();
 }
 
+/** The page's #kz-forecast-vocabulary (ForecastForm.vocabulary). */
+function vocabulary(form) {
+  const state = stateOf(form);
+  if (!state.vocabulary) {
+    try {
+      state.vocabulary = JSON.parse(form.querySelector("#kz-forecast-vocabulary")?.textContent || "{}");
+    } catch {
+      state.vocabulary = {};
+    }
+  }
+  return state.vocabulary;
+}
+
+/**
+ * A month's label as Python writes it (the layout's labels: 2026-04 → 2026年4月). A month Python
+ * has not labelled yet (one a loaded request names, before the worker has read it) shows as its
+ * key until the next answer labels it (layout() then lays the months out again).
+ */
+function label(form, key) {
+  const state = stateOf(form);
+  const text = state.labels.get(key);
+  if (text !== undefined) return text;
+  state.unlabelled.add(key);
+  return key;
+}
+
 /** "2026-04" → the month index (year × 12 + month − 1); the keys are the form's own, YYYY-MM. */
 function monthIndex(key) {
   return Number(key.slice(0, 4)) * 12 + Number(key.slice(5, 7)) - 1;
@@ -40,32 +69,26 @@ function monthKey(index) {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
 }
 
-export function monthLabel(key) {
-  const match = /^(\d{4})-(\d{2})$/.exec(key);
-  return match ? `${Number(match[1])}年${Number(match[2])}月` : key;
-}
-
 // Before Python has answered, a request loaded from a link, storage or a file is laid out over the
-// months its own keys name (the first to the last, at most MAX_MONTHS); the worker's layout then
-// gives the table's real months.
-const MAX_MONTHS = 120;
-const MONTH_IN_KEY = /(?:^|\.)((?:19|20|21)\d{2}-(?:0[1-9]|1[0-2]))(?:\.|$)/;
-
-function monthsNamed(flat) {
+// months its own keys name (the first to the last, at most the vocabulary's max_months); the
+// worker's layout then gives the table's real months. A month key is what the form's
+// data-kz-key-tokens says (calculators/forms.py KEY_TOKENS, as app.mjs checks the keys).
+function monthsNamed(form, flat) {
+  const month = JSON.parse(form.dataset.kzKeyTokens || "{}").__M__;
+  const max = Number(vocabulary(form).max_months);
+  if (!month || !max) return null;
+  const inKey = new RegExp(`(?:^|\\.)(${month})(?:\\.|$)`);
+  const whole = new RegExp(`^(?:${month})$`);
   const found = [];
   for (const [key, value] of Object.entries(flat)) {
-    const inKey = MONTH_IN_KEY.exec(key)?.[1];
-    if (inKey) found.push(monthIndex(inKey));
-    if (key.endsWith(".month") && MONTH_IN_KEY.test(String(value))) found.push(monthIndex(String(value)));
+    const named = inKey.exec(key)?.[1];
+    if (named) found.push(monthIndex(named));
+    if (key.endsWith(".month") && whole.test(String(value))) found.push(monthIndex(String(value)));
   }
   if (!found.length) return null;
   const first = Math.min(...found);
-  const count = Math.min(Math.max(...found) - first + 1, MAX_MONTHS);
+  const count = Math.min(Math.max(...found) - first + 1, max);
   return Array.from({ length: count }, (_, i) => monthKey(first + i));
-}
-
-function domId(name) {
-  return "kz-f-" + name.replace(/[^0-9A-Za-z_-]/g, "-");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -74,7 +97,7 @@ function domId(name) {
 function stateOf(form) {
   let state = STATE.get(form);
   if (!state) {
-    state = { horizon: [], cache: new Map() };
+    state = { horizon: [], labels: new Map(), unlabelled: new Set(), cache: new Map() };
     STATE.set(form, state);
   }
   return state;
@@ -126,21 +149,25 @@ function gridMonths(form, grid, extra = []) {
   return months;
 }
 
-function syncGrid(form, grid, extra = []) {
+function gridKeys(grid) {
+  const prefix = grid.dataset.kzGrid;
+  return all(grid, ":scope > [data-kz-field]").map((cell) => cell.dataset.kzField.slice(prefix.length + 1));
+}
+
+// The cells' ids are the grid's own id (Python's, ForecastForm.dom) and the month (token __D__).
+function syncGrid(form, grid, extra = [], { force = false } = {}) {
   const prefix = grid.dataset.kzGrid;
   const wanted = gridMonths(form, grid, extra);
-  const cells = all(grid, ":scope > [data-kz-field]");
-  const have = cells.map((cell) => cell.dataset.kzField.slice(prefix.length + 1));
-  if (have.join() === wanted.join()) return;
+  if (!force && gridKeys(grid).join() === wanted.join()) return;
   rememberValues(form, grid);
   const { cache } = stateOf(form);
   grid.replaceChildren(
     ...wanted.map((key) => {
       const cell = instantiate(form, "month-cell", [
-        [`kz-f-__P__`, domId(prefix)],
+        ["__D__", grid.id],
         ["__P__", prefix],
         ["__M__", key],
-        ["__L__", monthLabel(key)],
+        ["__L__", label(form, key)],
       ]);
       const input = q(cell, "input");
       input.value = cache.get(input.name) ?? "";
@@ -170,19 +197,26 @@ function onPaste(event) {
 // ---------------------------------------------------------------------------------------------
 // Month selects: taxes[0].month (named) and the month of a keyed row (payroll.months.2026-07)
 
-function fillMonthOptions(select, months, { empty }) {
+// The options are the months with their labels; a select with an empty choice keeps its own
+// 「（選んでください）」, and a month outside them is the template "month-outside" (the build's text).
+function fillMonthOptions(form, select, months, { empty }) {
   const current = select.value;
   const options = [];
-  if (empty) options.push(new Option("（選んでください）", ""));
-  for (const key of months) options.push(new Option(monthLabel(key), key));
-  if (current && !months.includes(current)) options.push(new Option(`${monthLabel(current)}（表の期間外）`, current));
+  const blank = empty ? [...select.options].find((option) => option.value === "") : null;
+  if (blank) options.push(blank);
+  for (const key of months) options.push(new Option(label(form, key), key));
+  if (current && !months.includes(current)) {
+    const outside = /** @type {HTMLOptionElement} */ (instantiate(form, "month-outside", [["__L__", label(form, current)]]));
+    outside.value = current;
+    options.push(outside);
+  }
   select.replaceChildren(...options);
   select.value = current;
 }
 
 function refreshMonthSelects(form, root = form) {
   const { horizon } = stateOf(form);
-  for (const select of all(root, "select[data-kz-months]")) fillMonthOptions(select, horizon, { empty: true });
+  for (const select of all(root, "select[data-kz-months]")) fillMonthOptions(form, select, horizon, { empty: true });
   for (const list of all(root, "[data-kz-keyed]")) refreshKeyed(form, list);
 }
 
@@ -214,11 +248,18 @@ function addRow(form, name) {
   return row;
 }
 
-function renumber(row, name, from, to) {
-  replaceInAttributes(row, [
-    [`${name}[${from}]`, `${name}[${to}]`],
-    [`${domId(name)}-${from}-`, `${domId(name)}-${to}-`],
+// A row's path and id (its data-kz-field and id: loans[1], kz-f-loans-1-) prefix those of its
+// inputs; the row's new ones are those of the list's template for the new index.
+function renumber(form, row, name, to) {
+  const fresh = instantiate(form, name, [
+    ["__I__", String(to)],
+    ["__N__", String(to + 1)],
   ]);
+  const pairs = [
+    [row.dataset.kzField, fresh.dataset.kzField],
+    [row.id, fresh.id],
+  ];
+  replaceInAttributes(row, pairs.filter(([from, to]) => from && to));
   for (const number of all(row, "[data-kz-row-no]")) {
     if (number.closest("[data-kz-row]") === row) number.textContent = String(to + 1);
   }
@@ -236,7 +277,7 @@ function removeRow(form, row) {
   const at = rows.indexOf(row);
   row.remove();
   rows.splice(at, 1);
-  for (let i = at; i < rows.length; i += 1) renumber(rows[i], name, i + 1, i);
+  for (let i = at; i < rows.length; i += 1) renumber(form, rows[i], name, i);
   const next = rows[at] ?? rows[at - 1];
   const focus = next?.querySelector("input, select") ?? q(form, `[data-kz-add]${attr("data-kz-add", name)}`);
   focus?.focus();
@@ -268,26 +309,32 @@ function refreshKeyed(form, list) {
   for (const row of rows) {
     const select = q(row, "select[data-kz-month-key]");
     const own = keyOfRow(row);
-    fillMonthOptions(select, horizon.includes(own) ? horizon : [...horizon, own], { empty: false });
+    fillMonthOptions(form, select, horizon.includes(own) ? horizon : [...horizon, own], { empty: false });
     select.value = own;
     for (const option of select.options) option.disabled = option.value !== own && used.includes(option.value);
+    const button = q(row, "[data-kz-aria-label]");
+    button.setAttribute("aria-label", button.dataset.kzAriaLabel.replace("{label}", label(form, own)));
   }
   syncRecurringName(list);
 }
 
-function renameKeyedRow(row, key) {
+// A keyed row's input's name and id prefix everything else of the row; its new ones are those of
+// the list's template for the new month.
+function renameKeyedRow(form, row, key) {
   const list = row.parentElement;
-  const old = keyOfRow(row);
-  replaceInAttributes(row, [[`.${old}`, `.${key}`], [`-${old}`, `-${key}`]]);
-  const button = q(row, "[data-kz-aria-label]");
-  button.setAttribute("aria-label", button.dataset.kzAriaLabel.replace("{label}", monthLabel(key)));
+  const input = q(row, "input[name]");
+  const fresh = q(instantiate(form, list.dataset.kzKeyed, [["__M__", key]]), "input[name]");
+  replaceInAttributes(row, [
+    [input.name, fresh.name],
+    [input.id, fresh.id],
+  ]);
   return list;
 }
 
 function addKeyedRow(form, list, key) {
   const row = instantiate(form, list.dataset.kzKeyed, [
     ["__M__", key],
-    ["__L__", monthLabel(key)],
+    ["__L__", label(form, key)],
   ]);
   list.append(row);
   refreshKeyed(form, list);
@@ -318,6 +365,20 @@ function applyMode(form, select) {
   for (const grid of all(form, `[data-kz-grid]${attr("data-kz-grid", `${name}.monthly`)}`)) syncGrid(form, grid);
 }
 
+// How sales, purchases and outsourcing are given, from the keys a loaded request uses: the first
+// mode of the vocabulary's list whose part the request has, else the one without a part
+// (ForecastForm.amount_mode).
+function prepareModes(form, { keys }) {
+  const has = (path) => keys.some((key) => key === path || key.startsWith(`${path}.`) || key.startsWith(`${path}[`));
+  const modes = vocabulary(form).modes ?? {};
+  for (const select of all(form, "[data-kz-mode]")) {
+    const choices = modes[select.dataset.kzMode] ?? [];
+    const chosen = choices.find(([, path]) => path !== null && has(path)) ?? choices.find(([, path]) => path === null);
+    if (chosen) select.value = chosen[0];
+    applyMode(form, select);
+  }
+}
+
 // Switching to 月ごと starts from the figures of the last result, so only changes need typing.
 function prefillMonthly(form, name, root) {
   const accrual = { sales: "sales", purchases: "purchases", outsourcing: "outsourcing" }[name];
@@ -341,25 +402,33 @@ function prefillMonthly(form, name, root) {
 // Collection and payment terms: a preset writes hidden inputs; 「自分で指定する」 shows rows.
 // The rows each preset stands for are the box's data-kz-preset-rows (ForecastForm.preset_rows), and
 // which preset a loaded request's rows match is the worker's (ForecastForm.terms_state, in layout):
-// until it answers, loaded rows show as 「自分で指定する」.
+// until it answers, loaded rows show as 「自分で指定する」. 「一部は現金」's box is the first row's
+// share itself; the rest, the second row, is Python's for the share in the box (the worker's
+// layout, terms[…].mixed): the widget only writes it.
 
-// "30%" → ["30%", "70%"]. Anything else is passed on as typed for kaizen_core to report, with no
-// second share (its message then names the field).
-function mixedShares(text) {
-  const typed = normalise(text).replace(/\s/g, "");
-  const body = typed.replace(/%$/, "");
-  if (!/^\d{1,3}(\.\d{1,4})?$/.test(body) || Number(body) > 100) return [typed, null];
-  const rest = (1_000_000 - Math.round(Number(body) * 10_000)) / 10_000;
-  return [`${body}%`, `${rest}%`];
-}
-
+// The rows the inputs of the box that are shown hold now: [[months_after, share], …].
 function termRows(box) {
   const prefix = box.dataset.kzTerms;
   const found = [];
-  for (const input of all(box, "[name$='.months_after']")) {
-    const index = Number(/\[(\d+)\]\.months_after$/.exec(input.name)?.[1]);
-    const share = q(box, `[name="${CSS.escape(`${prefix}[${index}].share`)}"]`);
-    found[index] = [input.value, share?.value ?? ""];
+  for (const input of all(box, "[name]")) {
+    if (input.closest("[hidden]")) continue;
+    const match = /^\[(\d+)\]\.(months_after|share)$/.exec(input.name.slice(prefix.length));
+    if (!match) continue;
+    const row = (found[Number(match[1])] ??= ["", ""]);
+    row[match[2] === "share" ? 1 : 0] = input.value;
+  }
+  return found.filter(Boolean);
+}
+
+// The hidden rows as written: [[months_after, share or null], …].
+function hiddenRows(box) {
+  const prefix = box.dataset.kzTerms;
+  const found = [];
+  for (const input of all(q(box, "[data-kz-terms-hidden]"), "input[name]")) {
+    const match = /^\[(\d+)\]\.(months_after|share)$/.exec(input.name.slice(prefix.length));
+    if (!match) continue;
+    const row = (found[Number(match[1])] ??= [null, null]);
+    row[match[2] === "share" ? 1 : 0] = input.value;
   }
   return found.filter(Boolean);
 }
@@ -386,36 +455,62 @@ function writeHiddenTerms(box, rows) {
 }
 
 function presetRows(box, preset) {
-  if (preset === "mixed") {
-    const [first, second] = mixedShares(q(box, "[data-kz-cash]").value);
-    return [
-      ["0", first],
-      ["1", second],
-    ];
-  }
   return JSON.parse(box.dataset.kzPresetRows)[preset] ?? [];
 }
 
+// 「一部は現金」 starts from the rows of its default share (the box's build-time value) until the
+// worker gives those of the share in the box.
 function applyPreset(form, box, { keepRows = false } = {}) {
   const preset = q(box, "[data-kz-preset]").value;
   const prefix = box.dataset.kzTerms;
+  const current = termRows(box);
   q(box, "[data-kz-cash-box]").hidden = preset !== "mixed";
   q(box, "[data-kz-custom-box]").hidden = preset !== "custom";
   if (keepRows) return;
   if (preset === "custom") {
-    const current = termRows(box);
     writeHiddenTerms(box, []);
-    const rows = current.length ? current : [["0", "100%"]];
+    const rows = current.length ? current : presetRows(box, "custom");
     setRowCount(form, prefix, rows.length);
     rowsOf(listOf(form, prefix)).forEach((row, index) => {
       q(row, "select").value = normalise(rows[index][0]);
-      q(row, "input[type=text]").value = rows[index][1];
+      q(row, "input[type=text]").value = rows[index][1] ?? "";
     });
   } else {
     setRowCount(form, prefix, 0);
-    if (preset === "mixed" && !q(box, "[data-kz-cash]").value.trim()) q(box, "[data-kz-cash]").value = "30%";
+    const cash = /** @type {HTMLInputElement} */ (q(box, "[data-kz-cash]"));
+    if (preset === "mixed" && !cash.value.trim()) cash.value = cash.defaultValue;
     writeHiddenTerms(box, presetRows(box, preset));
   }
+}
+
+/**
+ * The worker's reading of the terms (ForecastForm.terms_state): after a load, the preset the rows
+ * match and the share of 「一部は現金」's box; and always, while 「一部は現金」 is chosen, the rows
+ * Python gives for the share in the box (an answer for an older share is left: a newer one follows).
+ * Returns whether the form changed.
+ */
+function applyTerms(form, terms, pending) {
+  let changed = false;
+  for (const box of all(form, "[data-kz-terms]")) {
+    const found = terms?.[box.dataset.kzTerms];
+    if (!found) continue;
+    const select = q(box, "[data-kz-preset]");
+    const cash = q(box, "[data-kz-cash]");
+    if (pending) {
+      cash.value = found.cash;
+      if (select.value === "custom" && found.preset !== "custom") {
+        select.value = found.preset;
+        applyPreset(form, box);
+        changed = true;
+      }
+    }
+    const mixed = found.mixed;
+    if (select.value !== "mixed" || !mixed || mixed.cash !== cash.value.trim()) continue;
+    if (JSON.stringify(hiddenRows(box)) === JSON.stringify(mixed.rows)) continue;
+    writeHiddenTerms(box, mixed.rows);
+    changed = true;
+  }
+  return changed;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -426,7 +521,18 @@ function actualLabels(form) {
   return box ? JSON.parse(box.dataset.kzActualLabels) : {};
 }
 
-function syncActuals(form, count, extras = {}) {
+// The lines each month box holds now ("actuals.2026-04.rent" → 2026-04: [rent]), so that a box
+// laid out again (new months, or their labels) keeps the lines a loaded file gave it.
+function actualLines(holder) {
+  const lines = {};
+  for (const input of all(holder, "input[name]")) {
+    const [, month, line] = input.name.split(".");
+    if (month && line) (lines[month] ??= []).push(line);
+  }
+  return lines;
+}
+
+function syncActuals(form, count, { extras = {}, force = false } = {}) {
   const holder = q(form, "[data-kz-actual-months]");
   if (!holder) return;
   const { horizon } = stateOf(form);
@@ -434,16 +540,17 @@ function syncActuals(form, count, extras = {}) {
   const have = all(holder, ":scope > [data-kz-actual-month]").map((box) => box.dataset.kzActualMonth);
   const labels = actualLabels(form);
   const needsExtras = Object.keys(extras).length > 0;
-  if (have.join() !== wanted.join() || needsExtras) {
+  if (force || have.join() !== wanted.join() || needsExtras) {
+    const kept = needsExtras ? {} : actualLines(holder); // a loaded request gives all its lines
     rememberValues(form, holder);
     const { cache } = stateOf(form);
     holder.replaceChildren(
       ...wanted.map((key) => {
         const box = instantiate(form, "actual-month", [
           ["__M__", key],
-          ["__L__", monthLabel(key)],
+          ["__L__", label(form, key)],
         ]);
-        for (const extra of extras[key] ?? []) {
+        for (const extra of [...(kept[key] ?? []), ...(extras[key] ?? [])]) {
           if (q(box, `[name="${CSS.escape(`actuals.${key}.${extra}`)}"]`)) continue;
           box.append(
             instantiate(form, "actual-extra", [
@@ -458,11 +565,16 @@ function syncActuals(form, count, extras = {}) {
       }),
     );
   }
+  // 「0（実績を入れない）」 stays; each month is the template "actual-count" (up to that month).
   const select = q(form, "[data-kz-actual-count]");
+  const none = [...select.options].find((option) => option.value === "0");
   const options = horizon.map((key, i) =>
-    new Option(`${i + 1}か月（${monthLabel(horizon[0])}${i ? `〜${monthLabel(key)}` : ""}）`, String(i + 1)),
+    instantiate(form, "actual-count", [
+      ["__N__", String(i + 1)],
+      ["__L__", label(form, key)],
+    ]),
   );
-  select.replaceChildren(new Option("0（実績を入れない）", "0"), ...options);
+  select.replaceChildren(...(none ? [none] : []), ...options);
   select.value = String(Math.min(count, horizon.length));
 }
 
@@ -485,13 +597,13 @@ function moveDatedEntries(form, horizon) {
     const key = select.value;
     if (!key || horizon.includes(key)) continue;
     const target = sameMonthIn(horizon, key);
-    const label = select.closest("[data-kz-field]")?.querySelector("label")?.textContent?.trim() ?? select.name;
+    const field = select.closest("[data-kz-field]")?.querySelector("label")?.textContent?.trim() ?? select.name;
     if (target) {
-      fillMonthOptions(select, horizon, { empty: true });
+      fillMonthOptions(form, select, horizon, { empty: true });
       select.value = target;
-      moved.push(label);
+      moved.push(field);
     } else {
-      left.push(label);
+      left.push(field);
     }
   }
   for (const list of all(form, "[data-kz-keyed]")) {
@@ -501,10 +613,10 @@ function moveDatedEntries(form, horizon) {
       const target = sameMonthIn(horizon, key);
       const taken = keyedRows(list).map(keyOfRow);
       if (target && !taken.includes(target)) {
-        renameKeyedRow(row, target);
-        moved.push(`${monthLabel(key)}の金額`);
+        renameKeyedRow(form, row, target);
+        moved.push(`${label(form, key)}の金額`);
       } else {
-        left.push(`${monthLabel(key)}の金額`);
+        left.push(`${label(form, key)}の金額`);
       }
     }
   }
@@ -534,16 +646,29 @@ function rebuild(form, horizon, { force = false } = {}) {
   return true;
 }
 
+// Months shown by their keys got their labels: everything that shows a month is laid out again
+// (the same months and inputs, the values kept).
+function relabel(form) {
+  const state = stateOf(form);
+  state.unlabelled.clear();
+  for (const grid of all(form, "[data-kz-grid]")) {
+    if (q(grid, "input")) syncGrid(form, grid, gridKeys(grid), { force: true });
+  }
+  refreshMonthSelects(form);
+  const count = all(form, "[data-kz-actual-months] > [data-kz-actual-month]").length;
+  syncActuals(form, count, { force: true });
+}
+
+// The layout's labels, kept for every month Python has named; whether a month shown by its key
+// has one now.
+function learnLabels(form, labels) {
+  const state = stateOf(form);
+  for (const [key, text] of Object.entries(labels ?? {})) state.labels.set(key, String(text));
+  return [...state.unlabelled].some((key) => state.labels.has(key));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Entry points called by app.mjs
-
-// What a typed value changes at once: the mixed preset's hidden shares follow its cash share.
-function onInput(form, event) {
-  const target = event.target;
-  if (target === form || !target.matches("[data-kz-cash]")) return;
-  const box = target.closest("[data-kz-terms]");
-  writeHiddenTerms(box, presetRows(box, "mixed"));
-}
 
 // What a chosen option changes: the blocks of a mode, a preset's rows, a keyed row's month, the
 // number of 実績 months, a loan's schedule grid.
@@ -557,7 +682,7 @@ function onChange(form, root, event) {
   if (target.matches("[data-kz-preset]")) applyPreset(form, target.closest("[data-kz-terms]"));
   if (target.matches("[data-kz-month-key]")) {
     const row = target.closest("[data-kz-keyed-row]");
-    refreshKeyed(form, renameKeyedRow(row, target.value));
+    refreshKeyed(form, renameKeyedRow(form, row, target.value));
   }
   if (target.matches("[data-kz-actual-count]")) syncActuals(form, Number(target.value));
   if (target.matches("select[name$='.method']")) {
@@ -607,9 +732,9 @@ function openDetailsWithErrors(form) {
 export function setup(ctx) {
   const { form, root } = ctx;
   stateOf(form).horizon = ctx.layout?.months ?? [];
+  learnLabels(form, ctx.layout?.labels);
   for (const list of all(form, "[data-kz-keyed]")) refreshKeyed(form, list);
   for (const grid of all(form, "[data-kz-grid]")) if (!grid.closest("[hidden]")) syncGrid(form, grid);
-  form.addEventListener("input", (event) => onInput(form, event));
   form.addEventListener("change", (event) => onChange(form, root, event));
   form.addEventListener("click", (event) => onClick(form, event));
   form.addEventListener("paste", onPaste);
@@ -619,33 +744,23 @@ export function setup(ctx) {
 /**
  * The worker's layout for the request it just computed (ForecastForm.layout): when the table's
  * months changed (開始の年月 or 月数), every grid, month select and 実績 box follows, and dated
- * entries outside the new months move (the sentence that says so goes to the action status).
- * Returns whether the form changed, so that app.mjs computes again.
+ * entries outside the new months move (the sentence that says so goes to the action status); the
+ * terms follow Python's reading (applyTerms), and months shown by their keys get their labels.
+ * Returns whether the form's request changed, so that app.mjs computes again.
  */
 export function layout(ctx, next) {
-  const state = stateOf(ctx.form);
-  const presets = state.termsPending && next?.terms ? showPresets(ctx.form, next.terms) : false;
+  const { form } = ctx;
+  const state = stateOf(form);
+  const learned = learnLabels(form, next?.labels);
+  const terms = applyTerms(form, next?.terms, state.termsPending);
   state.termsPending = false;
   const months = next?.months;
-  if (!Array.isArray(months) || !months.length) return presets; // a start kaizen_core cannot read
-  if (!rebuild(ctx.form, months)) return presets;
-  sayMoved(ctx.root, state);
-  return true;
-}
-
-// A loaded request's terms, shown as rows so far, as the preset they match (from the worker).
-function showPresets(form, terms) {
-  let changed = false;
-  for (const box of all(form, "[data-kz-terms]")) {
-    const { preset, cash } = terms[box.dataset.kzTerms] ?? { preset: "cash", cash: "" };
-    const select = q(box, "[data-kz-preset]");
-    if (preset === "custom" || select.value !== "custom") continue;
-    select.value = preset;
-    q(box, "[data-kz-cash]").value = cash;
-    applyPreset(form, box);
-    changed = true;
+  if (Array.isArray(months) && months.length && rebuild(form, months)) {
+    sayMoved(ctx.root, state);
+    return true;
   }
-  return changed;
+  if (learned) relabel(form);
+  return terms;
 }
 
 // The keys of a loaded request, with the lookups prepare() needs.
@@ -673,23 +788,13 @@ function seasonalityAsMonths(flat, { under }) {
   }
 }
 
-// How sales, purchases and outsourcing are given, from the keys the request uses.
-function prepareModes(form, { keys, under }) {
-  q(form, "[data-kz-mode=sales]").value = under("sales.monthly.").length ? "monthly" : "base";
-  for (const name of ["purchases", "outsourcing"]) {
-    const has = (part) => keys.some((key) => key === `${name}.${part}` || key.startsWith(`${name}.${part}.`));
-    q(form, `[data-kz-mode=${name}]`).value = has("share_of_sales") ? "share" : has("amount") ? "amount" : has("monthly") ? "monthly" : "none";
-  }
-  for (const select of all(form, "[data-kz-mode]")) applyMode(form, select);
-}
-
-// Terms: as rows until the worker says which preset they match (layout()).
+// Terms: as rows until the worker says which preset they match (layout()); 「一部は現金」's box
+// takes the request's first share with the other inputs, and the worker's reading then.
 function prepareTerms(form, { indices }) {
   for (const box of all(form, "[data-kz-terms]")) {
     const prefix = box.dataset.kzTerms;
     const count = indices(prefix);
     q(box, "[data-kz-preset]").value = count ? "custom" : "cash";
-    q(box, "[data-kz-cash]").value = "";
     applyPreset(form, box, { keepRows: true });
     writeHiddenTerms(box, []);
     setRowCount(form, prefix, count);
@@ -697,14 +802,16 @@ function prepareTerms(form, { indices }) {
   stateOf(form).termsPending = true;
 }
 
-// The row lists, with each loan's schedule grid (any month the request has outside the table too,
-// so that kaizen_core's message shows).
+// The row lists (every [data-kz-list] but the terms' rows), with the month grids of their rows (a
+// loan's schedule: any month the request has outside the table too, so that kaizen_core's
+// message shows).
 function prepareLists(form, { indices, monthsUnder }) {
-  for (const name of ["taxes", "capex", "asset_sales", "other_income", "other_payments", "loans"]) {
-    setRowCount(form, name, indices(name));
-  }
-  for (const row of rowsOf(listOf(form, "loans"))) {
-    for (const grid of all(row, "[data-kz-grid]")) syncGrid(form, grid, monthsUnder(grid.dataset.kzGrid));
+  for (const list of all(form, "[data-kz-list]")) {
+    if (list.closest("[data-kz-terms]")) continue;
+    setRowCount(form, list.dataset.kzList, indices(list.dataset.kzList));
+    for (const row of rowsOf(list)) {
+      for (const grid of all(row, "[data-kz-grid]")) syncGrid(form, grid, monthsUnder(grid.dataset.kzGrid));
+    }
   }
   refreshMonthSelects(form);
 }
@@ -733,7 +840,7 @@ function prepareActuals(form, horizon, { under }) {
     actualMonths.get(month).push(line);
   }
   const last = Math.max(-1, ...[...actualMonths.keys()].map((month) => horizon.indexOf(month)));
-  syncActuals(form, last + 1, Object.fromEntries(actualMonths));
+  syncActuals(form, last + 1, { extras: Object.fromEntries(actualMonths) });
 }
 
 /** Before a request (share link, autosave, file) fills the form: make an input for every path. */
@@ -742,7 +849,7 @@ export function prepare(ctx, flat) {
   const state = stateOf(form);
   state.cache.clear();
   const request = requestKeys(flat);
-  const named = monthsNamed(flat);
+  const named = monthsNamed(form, flat);
   if (named && !named.every((key) => state.horizon.includes(key))) state.horizon = named;
   seasonalityAsMonths(flat, request);
   prepareModes(form, request);

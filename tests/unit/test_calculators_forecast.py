@@ -7,6 +7,7 @@ import re
 import statistics
 import sys
 import time
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -84,12 +85,18 @@ def default_response() -> dict[str, Any]:
     return run("forecast", DEFAULT)
 
 
-@pytest.fixture(scope="module")
-def built_form() -> Page:
+def render_page() -> str:
+    """The tool page as the build renders it (the form and the example's result)."""
     sys.path.insert(0, str(ROOT / "hooks"))
     from tools import render_tool
 
-    html = render_tool("forecast")
+    html: str = render_tool("forecast", as_of="2026-11-21")
+    return html
+
+
+@pytest.fixture(scope="module")
+def built_form() -> Page:
+    html = render_page()
     return parse(html[: html.index('<section class="kz-results"')])
 
 
@@ -332,13 +339,17 @@ def test_form_shows_the_default_example(built_form: Page) -> None:
     ]
 
 
+# What 「一部は現金」's box shows when the rows are another preset's: the default share.
+DEFAULT_CASH = forecast_form.DEFAULT_CASH_SHARE
+
+
 @pytest.mark.parametrize(
     ("values", "preset", "cash"),
     [
-        ({}, "cash", ""),
-        ({"collection[0].months_after": 1, "collection[0].share": 1}, "next", ""),
-        ({"collection[0].months_after": "2", "collection[0].share": "100%"}, "next2", ""),
-        ({"collection[0].months_after": "0", "collection[0].share": "１００％"}, "cash", ""),
+        ({}, "cash", DEFAULT_CASH),
+        ({"collection[0].months_after": 1, "collection[0].share": 1}, "next", DEFAULT_CASH),
+        ({"collection[0].months_after": "2", "collection[0].share": "100%"}, "next2", DEFAULT_CASH),
+        ({"collection[0].months_after": "0", "collection[0].share": "１００％"}, "cash", DEFAULT_CASH),
         (
             {
                 "collection[0].months_after": 0,
@@ -349,7 +360,18 @@ def test_form_shows_the_default_example(built_form: Page) -> None:
             "mixed",
             "30%",
         ),
-        ({"collection[0].months_after": 3, "collection[0].share": "100%"}, "custom", ""),
+        ({"collection[0].months_after": 3, "collection[0].share": "100%"}, "custom", DEFAULT_CASH),
+        # two rows that are not a share and its rest are the custom rows they are
+        (
+            {
+                "collection[0].months_after": 0,
+                "collection[0].share": "30%",
+                "collection[1].months_after": 1,
+                "collection[1].share": "60%",
+            },
+            "custom",
+            DEFAULT_CASH,
+        ),
     ],
 )
 def test_terms_presets(values: dict[str, Any], preset: str, cash: str) -> None:
@@ -436,3 +458,237 @@ def test_default_example_is_a_valid_request() -> None:
     example = json.loads((ROOT / "calculators/examples/forecast.json").read_text(encoding="utf-8"))
     assert example == DEFAULT
     assert run("forecast", example)["months"] == 12
+
+
+# --- what the widget applies comes from Python (widgets/forecast.mjs holds no copy of a rule) ---------
+
+# The widget's code without its comments (which name the texts and rules they point to).
+WIDGET = re.sub(
+    r"(?m)^[ \t]*//[^\n]*$|/\*.*?\*/",
+    "",
+    (ROOT / "calculators" / "widgets" / "forecast.mjs").read_text(encoding="utf-8"),
+    flags=re.S,
+)
+
+
+def _widget_html(template: str, request: dict[str, Any]) -> str:
+    """One widget template of the form rendered for ``request`` (the build's environment)."""
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from tools import _env
+
+    return _env.get_template(f"widgets/{template}").render(form=forecast.FORM, values=flatten(request))
+
+
+def _page_json(html: str, pattern: str) -> Any:
+    found = re.search(pattern, html, re.S)
+    assert found, pattern
+    return json.loads(unescape(found.group(1)))
+
+
+@pytest.mark.parametrize(
+    ("cash", "rest"),
+    [
+        ("30%", "70%"),
+        ("３０％", "70%"),
+        ("0.25", "75%"),
+        ("33.333%", "66.667%"),
+        ("3割", "70%"),
+        ("1/3", "2/3"),
+        ("100%", "0%"),
+        ("150%", None),
+        ("半分", None),
+        ("", None),
+    ],
+)
+def test_the_rest_of_a_mixed_term_is_pythons(cash: str, rest: str | None) -> None:
+    """「一部は現金」: the box is the first row's share; Python writes the rest so that kaizen_core reads
+    exactly 100% (the widget had its own reader of the share, 「0.25」 as 0.25%)."""
+    assert forecast.FORM.mixed_rows(cash) == [["0", None], ["1", rest]]
+    if rest is not None:
+        request = {
+            **DEFAULT,
+            "collection": [{"months_after": 0, "share": cash}, {"months_after": 1, "share": rest}],
+        }
+        run("forecast", request)  # kaizen_core reads the two shares as exactly 100%
+        assert forecast.FORM.terms_state(flatten(request), "collection")["preset"] == "mixed"
+    # a rest already written another way that reads the same is kept as written
+    assert forecast.FORM.mixed_rows("30%", "0.7") == [["0", None], ["1", "0.7"]]
+    assert forecast.FORM.mixed_rows("30%", "60%") == [["0", None], ["1", "70%"]]
+
+
+def test_the_preset_rows_and_the_default_share_are_page_data(built_form: Page) -> None:
+    rows = forecast.FORM.preset_rows()
+    assert (
+        rows["mixed"]
+        == forecast.FORM.mixed_rows(forecast_form.DEFAULT_CASH_SHARE)
+        == [["0", None], ["1", "70%"]]
+    )
+    assert rows["custom"] == [["0", "100%"]]
+    assert rows["next"] == [["1", "100%"]]
+    html = render_page()
+    for found in re.findall(r'data-kz-preset-rows="([^"]+)"', html):
+        assert json.loads(unescape(found)) == json.loads(json.dumps(rows))
+    # the box of 「一部は現金」 is the first share's input; another preset's box holds the default
+    boxes = {tag["name"]: tag for _, tag in built_form.tags if "data-kz-cash" in tag}
+    assert boxes["collection[0].share"]["value"] == "20%"  # the example's 20% / 80%
+    assert boxes["purchases.payment[0].share"]["value"] == forecast_form.DEFAULT_CASH_SHARE
+    hidden = [tag["name"] for _, tag in built_form.tags if tag.get("type") == "hidden"]
+    assert "collection[0].share" not in hidden
+    assert {"collection[0].months_after", "collection[1].months_after", "collection[1].share"} <= set(hidden)
+    layout = _page_json(html, r'data-kz-layout="([^"]+)"')
+    mixed = layout["terms"]["collection"]
+    assert (mixed["preset"], mixed["cash"]) == ("mixed", "20%")
+    assert mixed["mixed"] == {"cash": "20%", "rows": [["0", None], ["1", "80%"]]}
+    # every list of terms is in the layout, also one the request does not name
+    assert set(layout["terms"]) == set(forecast_form.TERM_PREFIXES)
+    assert layout["terms"]["outsourcing.payment"]["preset"] == "cash"
+    assert "30%" not in WIDGET  # no default share and no reader of shares in the script
+    assert "100%" not in WIDGET
+
+
+def test_the_layout_labels_every_month_the_widget_shows() -> None:
+    """Months come with their labels (ForecastForm.month_label, kaizen_core's Month.label): those of
+    the table and every other month the request names, also a value kaizen_core cannot read."""
+    request = {
+        **DEFAULT,
+        "start": "令和9年1月",
+        "months": "6か月",
+        "payroll": {"amount": "120万", "months": {"2027-07": "220万"}},
+        "taxes": [{"month": "2030-01", "amount": "1万"}, {"month": "来年", "amount": "1万"}],
+    }
+    layout = forecast.FORM.layout(flatten(request))
+    assert layout["months"] == [f"2027-0{m}" for m in range(1, 7)]
+    labels = layout["labels"]
+    assert [labels[key] for key in layout["months"]] == [f"2027年{m}月" for m in range(1, 7)]
+    assert labels["2027-07"] == "2027年7月"
+    assert labels["2030-01"] == "2030年1月"
+    assert labels["来年"] == "来年"
+    assert labels["2026-04"] == "2026年4月"  # opening_receivables.2026-04 of the example
+    page_layout = _page_json(render_page(), r'data-kz-layout="([^"]+)"')
+    assert page_layout["labels"] == dict(forecast.FORM.horizon(flatten(DEFAULT)))
+    assert "年${" not in WIDGET  # the script formats no month
+    assert "月`" not in WIDGET
+
+
+def test_the_modes_a_loaded_request_chooses_are_page_data() -> None:
+    """The page's vocabulary lists each mode with the part of the request that chooses it, in the
+    order ForecastForm.amount_mode tries them; the widget applies it to a loaded request."""
+    html = render_page()
+    vocabulary = _page_json(
+        html, r'<script type="application/json" id="kz-forecast-vocabulary">(.*?)</script>'
+    )
+    assert vocabulary == json.loads(forecast.FORM.vocabulary())
+    assert vocabulary["modes"]["purchases"] == [
+        ["none", None],
+        ["share", "purchases.share_of_sales"],
+        ["amount", "purchases.amount"],
+        ["monthly", "purchases.monthly"],
+    ]
+    assert vocabulary["modes"]["sales"] == [["base", None], ["monthly", "sales.monthly"]]
+
+    def chosen(key: str, values: dict[str, Any]) -> str:
+        """The widget's reading of the vocabulary (widgets/forecast.mjs prepareModes)."""
+        choices = vocabulary["modes"][key]
+        has = [
+            mode
+            for mode, path in choices
+            if path and any(k == path or k.startswith((path + ".", path + "[")) for k in values)
+        ]
+        return has[0] if has else next(mode for mode, path in choices if path is None)
+
+    for request in (
+        DEFAULT,
+        {
+            "sales": {"monthly": {"2026-04": 1}},
+            "purchases": {"amount": 1},
+            "outsourcing": {"monthly": {"2026-04": 1}},
+        },
+        {"purchases": {"amount": 1, "share_of_sales": "1%"}, "outsourcing": {"payment": [{"share": 1}]}},
+        {},
+    ):
+        values = flatten(request)
+        for key in ("sales", "purchases", "outsourcing"):
+            assert chosen(key, values) == forecast.FORM.amount_mode(values, key), (key, request)
+    # the selects' options are the same list
+    for key in ("sales", "purchases", "outsourcing"):
+        options = re.findall(
+            r"<option value=\"([a-z]+)\"", html.split(f'data-kz-mode="{key}"')[1].split("</select>")[0]
+        )
+        assert options == [mode for mode, _ in vocabulary["modes"][key]]
+    assert "share_of_sales" not in WIDGET
+
+
+def test_ids_come_from_the_build(built_form: Page) -> None:
+    """A grid's id is ForecastForm.dom of its prefix and its cloned cells' ids are the real cells'
+    Field.dom_id; a row's id prefixes its inputs' ids (the widget renumbers from the template)."""
+    html = render_page()
+    grids = {tag["data-kz-grid"]: tag["id"] for _, tag in built_form.tags if "data-kz-grid" in tag}
+    assert grids["sales.monthly"] == "kz-f-sales-monthly"
+    assert grids["loans[0].schedule"] == "kz-f-loans-0--schedule"
+    template = html.split('<template data-kz-template="month-cell">')[1].split("</template>")[0]
+    for prefix, grid_id in grids.items():
+        cell = forecast.FORM.month_cell(prefix, "2026-04", "2026年4月")
+        made = template.replace("__D__", grid_id).replace("__P__", prefix).replace("__M__", "2026-04")
+        assert f'id="{cell.dom_id}"' in made, prefix
+        assert f'name="{cell.name}"' in made
+    rows = [tag for _, tag in built_form.tags if "data-kz-row" in tag]
+    assert rows
+    for row in rows:
+        assert row["id"] == forecast.FORM.dom(row["data-kz-field"])
+    loan = html.split('<template data-kz-template="loans">')[1].split("</template>")[0]
+    assert '<li class="kz-fc-row" id="kz-f-loans-__I__-" data-kz-row data-kz-field="loans[__I__]">' in loan
+    assert 'id="kz-f-loans-__I__--name"' in loan
+    assert re.search(r"[\"'`]kz-f-", WIDGET) is None  # no id made in the script
+    assert "replace(/[^0-9A-Za-z" not in WIDGET
+
+
+def test_option_texts_are_the_builds() -> None:
+    """「（表の期間外）」, 「（選んでください）」 and the 実績 count's texts are the templates': the first
+    paint and the options the widget clones say the same (a month outside the table by its label)."""
+    request = {**DEFAULT, "months": 6, "taxes": [{"label": "x", "month": "2026-11", "amount": "1万"}]}
+    scheduled = _widget_html("forecast_scheduled.html", request)
+    assert '<option value="2026-11" selected>2026年11月（表の期間外）</option>' in scheduled
+    html = render_page()
+    assert (
+        '<template data-kz-template="month-outside"><option>__L__（表の期間外）</option></template>' in html
+    )
+    assert (
+        '<template data-kz-template="actual-count"><option value="__N__">__N__か月（__L__まで）</option></template>'
+        in html
+    )
+    actuals = _widget_html("forecast_actuals.html", {**DEFAULT, "actuals": {"2026-05": {"closing": "300万"}}})
+    assert '<option value="2" selected>2か月（2026年5月まで）</option>' in actuals
+    assert '<option value="0">0（実績を入れない）</option>' in actuals
+    for text in ("表の期間外", "選んでください", "実績を入れない", "か月（"):
+        assert text not in WIDGET, text
+
+
+def test_the_months_a_loaded_request_may_span_are_page_data() -> None:
+    """Before Python has read a loaded request, the widget lays out the months its keys name (what a
+    month key may be: the form's data-kz-key-tokens), at most the vocabulary's max_months, the same
+    limit ForecastForm.horizon lays out."""
+    vocabulary = json.loads(forecast.FORM.vocabulary())
+    assert vocabulary["max_months"] == forecast_form.MAX_LAID_OUT_MONTHS
+    assert (
+        len(forecast.FORM.horizon({"start": "2026-04", "months": "240"})) == forecast_form.MAX_LAID_OUT_MONTHS
+    )
+    tokens = _page_json(render_page(), r'data-kz-key-tokens="([^"]+)"')
+    assert re.fullmatch(tokens["__M__"], "2026-04")
+    assert not re.fullmatch(tokens["__M__"], "2026-13")
+    assert "kzKeyTokens" in WIDGET
+    assert "120" not in WIDGET
+    assert "(?:19|20|21)" not in WIDGET
+
+
+def test_the_row_lists_are_read_from_the_page(built_form: Page) -> None:
+    """Every row list of the page has its row template under the same name (the widget reads the
+    lists from the DOM: data-kz-list, not a list of names of its own)."""
+    html = render_page()
+    lists = [tag["data-kz-list"] for _, tag in built_form.tags if "data-kz-list" in tag]
+    assert {"taxes", "capex", "asset_sales", "other_income", "other_payments", "loans", "collection"} <= set(
+        lists
+    )
+    for name in lists:
+        assert f'<template data-kz-template="{name}">' in html, name
+    for name in forecast_form.SCHEDULED_TEXT:
+        assert f'"{name}"' not in WIDGET, name

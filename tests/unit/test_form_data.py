@@ -220,3 +220,21 @@ def test_the_first_live_answer_matches_the_built_page(tool: str) -> None:
     )
     assert reply["status"] == 0
     assert reply.get("unchanged") is True, tool
+
+
+def test_the_worker_gives_the_forecasts_month_labels_and_the_rest_of_a_cash_share() -> None:
+    """With every answer, the 資金繰り表's layout labels its months (widgets/forecast.mjs formats
+    none) and gives the rows 「一部は現金」 writes for the share in its box (the widget computes no
+    rest): 45% in cash → 55% the month after, whatever the request's second row says so far."""
+    request = {
+        "start": "令和9年1月",
+        "months": "3か月",
+        "collection": [{"months_after": 0, "share": "45%"}, {"months_after": 1, "share": "70%"}],
+    }
+    layout = json.loads(compute("forecast", json.dumps(request, ensure_ascii=False)))["layout"]
+    assert layout["months"] == ["2027-01", "2027-02", "2027-03"]
+    assert [layout["labels"][month] for month in layout["months"]] == ["2027年1月", "2027年2月", "2027年3月"]
+    terms = layout["terms"]["collection"]
+    assert terms["mixed"] == {"cash": "45%", "rows": [["0", None], ["1", "55%"]]}
+    assert terms["preset"] == "custom"  # 45% and 70% are not a share and its rest
+    assert set(layout["terms"]) == {"collection", "purchases.payment", "outsourcing.payment"}
