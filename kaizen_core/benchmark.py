@@ -257,59 +257,53 @@ def _warnings(name: str, figures: dict[str, int]) -> list[dict[str, str]]:
     return found
 
 
-def diagnose(request: Any) -> dict[str, Any]:
-    """The six indicators for each period, their trends, and what they mean."""
-    as_of, periods, errors = _read(request)
-    errors.raise_if_any()
-    rules = RuleSet(as_of)
-    table = _indicator_table(rules)
-    results: list[dict[str, Any]] = []
-    warnings: list[dict[str, str]] = []
-    previous_figures: dict[str, Any] | None = None
-    previous_result: dict[str, Any] | None = None
-    for figures in periods:
-        label: str = figures["label"]
-        if previous_figures is None:
-            growth = _sales_growth(figures["sales"], figures["previous_sales"], "前期")
-        else:
-            growth = _sales_growth(figures["sales"], previous_figures["sales"], previous_figures["label"])
-        indicators = {
-            "sales_growth": growth,
-            "operating_margin": _operating_margin(figures["sales"], figures["operating_profit"]),
-            "labour_productivity": _labour_productivity(figures["operating_profit"], figures["employees"]),
-            "ebitda_debt_ratio": _ebitda_debt_ratio(figures),
-            "working_capital_months": _working_capital_months(figures),
-            "equity_ratio": _equity_ratio(figures["net_assets"], figures["total_assets"]),
-        }
-        for key, indicator in indicators.items():
-            before = previous_result[key] if previous_result is not None else None
-            change = _trend(before, indicator, table[key])
-            indicator["trend"] = change
-            indicator["trend_label"] = TRENDS[change] if change else None
-            if change == "same" and before is not None and before["exact"] != indicator["exact"]:
-                # only a same_at_or_below row (EBITDA有利子負債倍率 ≤ 0) is "same" with two values
-                indicator["reason"] += (
-                    "前期も実質無借金（倍率0以下）のため、倍率の大小では比べず「横ばい」としています"
-                    "（マイナスの倍率は、営業利益が増えても0に近づくためです）。"
-                )
-        result: dict[str, Any] = {
-            "label": label,
-            **indicators,
-            "figures": {
-                # as read, so that a caller (the page's link to 数値計画チェック) need not parse again
-                "borrowings": figures["borrowings"],
-                "cash": figures["cash"],
-                "net_assets": figures["net_assets"],
-                "ebitda": figures["operating_profit"] + figures["depreciation"],
-                "net_debt": figures["borrowings"] - figures["cash"],
-                "working_capital": figures["receivables"] + figures["inventory"] - figures["payables"],
-            },
-        }
-        results.append(result)
-        warnings.extend(_warnings(label, figures))
-        previous_figures, previous_result = figures, result
-    latest = results[-1]
-    trend = {key: latest[key]["trend"] for key in INDICATORS}
+def _indicators(
+    figures: dict[str, Any],
+    previous: dict[str, Any] | None,
+    previous_result: dict[str, Any] | None,
+    table: Any,
+) -> dict[str, dict[str, Any]]:
+    """One period's six indicators, each with its change from the period before."""
+    if previous is None:
+        growth = _sales_growth(figures["sales"], figures["previous_sales"], "前期")
+    else:
+        growth = _sales_growth(figures["sales"], previous["sales"], previous["label"])
+    indicators = {
+        "sales_growth": growth,
+        "operating_margin": _operating_margin(figures["sales"], figures["operating_profit"]),
+        "labour_productivity": _labour_productivity(figures["operating_profit"], figures["employees"]),
+        "ebitda_debt_ratio": _ebitda_debt_ratio(figures),
+        "working_capital_months": _working_capital_months(figures),
+        "equity_ratio": _equity_ratio(figures["net_assets"], figures["total_assets"]),
+    }
+    for key, indicator in indicators.items():
+        before = previous_result[key] if previous_result is not None else None
+        change = _trend(before, indicator, table[key])
+        indicator["trend"] = change
+        indicator["trend_label"] = TRENDS[change] if change else None
+        if change == "same" and before is not None and before["exact"] != indicator["exact"]:
+            # only a same_at_or_below row (EBITDA有利子負債倍率 ≤ 0) is "same" with two values
+            indicator["reason"] += (
+                "前期も実質無借金（倍率0以下）のため、倍率の大小では比べず「横ばい」としています"
+                "（マイナスの倍率は、営業利益が増えても0に近づくためです）。"
+            )
+    return indicators
+
+
+def _figures(figures: dict[str, Any]) -> dict[str, int]:
+    """The figures as read, so that a caller (the page's link to 数値計画チェック) need not parse again."""
+    return {
+        "borrowings": figures["borrowings"],
+        "cash": figures["cash"],
+        "net_assets": figures["net_assets"],
+        "ebitda": figures["operating_profit"] + figures["depreciation"],
+        "net_debt": figures["borrowings"] - figures["cash"],
+        "working_capital": figures["receivables"] + figures["inventory"] - figures["payables"],
+    }
+
+
+def _explanation(results: list[dict[str, Any]], table: Any, trend: dict[str, str | None]) -> list[str]:
+    """Each indicator over the periods, the reasons of those without a value, and what changed."""
     explanation = [
         f"{'、'.join(r['label'] for r in results)}の決算の数字から、ローカルベンチマーク（経済産業省）の"
         "6つの財務指標を計算しました。",
@@ -318,13 +312,12 @@ def diagnose(request: Any) -> dict[str, Any]:
         row = table[key]
         shown = "、".join(f"{r['label']} {r[key]['display']}" for r in results)
         explanation.append(f"{row['label']}（{row['formula']}）：{shown}。")
-    missing = [
+    explanation.extend(
         f"{r['label']}の{table[key]['label']}：{r[key]['reason']}"
         for r in results
         for key in INDICATORS
         if r[key]["value"] is None
-    ]
-    explanation.extend(missing)
+    )
     if len(results) > 1:
         changes = {
             name: [table[key]["label"] for key in INDICATORS if trend[key] == code]
@@ -333,10 +326,29 @@ def diagnose(request: Any) -> dict[str, Any]:
         said = [f"{name}：{'、'.join(labels)}" for name, labels in changes.items() if labels]
         if said:
             explanation.append(
-                f"{results[-2]['label']}と比べた{latest['label']}の変化（{'、'.join(said)}）。"
+                f"{results[-2]['label']}と比べた{results[-1]['label']}の変化（{'、'.join(said)}）。"
                 "EBITDA有利子負債倍率と営業運転資本回転期間は小さくなれば改善、ほかの指標は大きくなれば改善としています"
                 "（EBITDA有利子負債倍率が両方の期で0以下、つまり実質無借金のときは横ばいとします）。"
             )
+    return explanation
+
+
+def diagnose(request: Any) -> dict[str, Any]:
+    """The six indicators for each period, their trends, and what they mean."""
+    as_of, periods, errors = _read(request)
+    errors.raise_if_any()
+    rules = RuleSet(as_of)
+    table = _indicator_table(rules)
+    results: list[dict[str, Any]] = []
+    warnings: list[dict[str, str]] = []
+    previous: dict[str, Any] | None = None
+    for figures in periods:
+        indicators = _indicators(figures, previous, results[-1] if results else None, table)
+        results.append({"label": figures["label"], **indicators, "figures": _figures(figures)})
+        warnings.extend(_warnings(figures["label"], figures))
+        previous = figures
+    trend = {key: results[-1][key]["trend"] for key in INDICATORS}
+    explanation = _explanation(results, table, trend)
     notes = [
         "経済産業省のローカルベンチマークのシートは、各指標を業種ごとの基準値と比べて点数をつけます。"
         "その基準値は公表されていないため、このツールは点数をつけず、計算式どおりの値と前期との比較だけを示します。"
