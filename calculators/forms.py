@@ -8,6 +8,7 @@ render the forms at build time (jinja2) and tell the worker how to show each par
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -306,10 +307,18 @@ def parsed_values(tool: str, request: Any) -> dict[str, str]:
         if value == "":
             continue
         try:
-            shown[name] = PARSERS[kind](value, name, name)
+            shown[name] = _parsed_text(kind, value)
         except InputError:
             continue
     return shown
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _parsed_text(kind: str, value: str | int | float) -> str:
+    """How one value of a kind reads: the same typed values come back on every recompute (a form of
+    a hundred inputs, one of them changed), so each is parsed once. A value that does not read
+    raises InputError, which is not cached."""
+    return PARSERS[kind](value, "", "")
 
 
 def input_rows(tool: str, request: Any) -> list[tuple[str, str]]:
