@@ -89,32 +89,33 @@ def floor_yen(value: Fraction) -> int:
     return value.numerator // value.denominator
 
 
-def cumulative_terms(terms: list[tuple[int, Fraction]]) -> tuple[tuple[int, int, int], ...]:
-    """The running total of the shares, as (months after, numerator, denominator): worked out once
-    per table, since every month splits its amount by the same terms."""
+def floor_times(amount: int, rate: Fraction) -> int:
+    """floor(amount × rate) in integer arithmetic: the same yen as :func:`floor_yen` of the product,
+    without making a Fraction for it (the table does this for every month and term)."""
+    return amount * rate.numerator // rate.denominator
+
+
+def cumulative_terms(terms: list[tuple[int, Fraction]]) -> list[tuple[int, Fraction]]:
+    """The running total of the shares, (months after, share so far): worked out once per table,
+    since every month splits its amount by the same terms."""
     out = []
     cumulative = Fraction(0)
     for months_after, share in terms:
         cumulative += share
-        out.append((months_after, cumulative.numerator, cumulative.denominator))
-    return tuple(out)
+        out.append((months_after, cumulative))
+    return out
 
 
-def split_cumulative(amount: int, cumulative: tuple[tuple[int, int, int], ...]) -> list[tuple[int, int]]:
+def split_cumulative(amount: int, cumulative: list[tuple[int, Fraction]]) -> list[tuple[int, int]]:
     """Split ``amount`` with cumulative rounding (each part is floor(amount × running share) less
-    what came before): the parts add up exactly. Integer arithmetic on the exact fractions."""
+    what came before): the parts add up exactly."""
     parts = []
     paid = 0
-    for months_after, numerator, denominator in cumulative:
-        upto = amount * numerator // denominator
+    for months_after, share_so_far in cumulative:
+        upto = floor_times(amount, share_so_far)
         parts.append((months_after, upto - paid))
         paid = upto
     return parts
-
-
-def split_by_terms(amount: int, terms: list[tuple[int, Fraction]]) -> list[tuple[int, int]]:
-    """Split ``amount`` by shares summing to 1 with cumulative rounding: parts add up exactly."""
-    return split_cumulative(amount, cumulative_terms(terms))
 
 
 @dataclass
@@ -542,7 +543,7 @@ def _read_actuals(reader: Reader, horizon: list[Month]) -> dict[Month, dict[str,
 def _derived(rule: tuple[str, Any], sales: int, month: Month) -> int:
     kind, value = rule
     if kind == "share":
-        return sales * value.numerator // value.denominator if value is not None else 0
+        return floor_times(sales, value) if value is not None else 0
     if kind == "amount":
         return int(value or 0)
     if kind == "monthly":
@@ -574,7 +575,7 @@ def _project(inputs: Inputs, sales_factor: Fraction) -> dict[str, Any]:
         schedule(month, "payables_paid", amount)
     for month in horizon:
         actual = inputs.actuals.get(month, {})
-        planned_sales = inputs.sales_plan.get(month, 0) * sales_factor.numerator // sales_factor.denominator
+        planned_sales = floor_times(inputs.sales_plan.get(month, 0), sales_factor)
         planned = {
             "sales": planned_sales,
             "purchases": _derived(inputs.purchases, planned_sales, month),
