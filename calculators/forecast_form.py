@@ -336,25 +336,27 @@ def _is_full(value: object) -> bool:
     return unicodedata.normalize("NFKC", str(value)).replace(" ", "") in FULL_SHARES
 
 
-def _rest_of(cash: object) -> Fraction | None:
-    """100% less the share ``cash`` as kaizen_core reads it, or None when it cannot or it is above 100%."""
+def _rate(value: object) -> Fraction | None:
+    """A share as kaizen_core reads it, or None when it cannot (its message then names the field)."""
     try:
-        share = parse_rate(cash, "share", "割合")
+        return parse_rate(value, "share", "割合")
     except InputError:
         return None
-    return 1 - share if share <= 1 else None
+
+
+def _rest_of(cash: object) -> Fraction | None:
+    """100% less the share ``cash``, or None when it cannot be read or it is above 100%."""
+    share = _rate(cash)
+    return 1 - share if share is not None and share <= 1 else None
 
 
 def _reads_as(value: object, rate: Fraction) -> bool:
-    try:
-        return parse_rate(value, "share", "割合") == rate
-    except InputError:
-        return False
+    return _rate(value) == rate
 
 
 def exact_rate_text(rate: Fraction) -> str:
-    """A rate written so that kaizen_core reads it back exactly: ``70%``, ``66.667%``, else a
-    fraction (``2/3``) when no decimal is exact."""
+    """A rate written so that kaizen_core reads it back exactly: ``70%``, ``12.5%``, else a
+    fraction (``1/3``) when no decimal of up to 7 places is exact."""
     for places in range(8):
         if (rate * 100 * 10**places).denominator == 1:
             return format_percent(rate, places)

@@ -406,31 +406,28 @@ function prefillMonthly(form, name, root) {
 // share itself; the rest, the second row, is Python's for the share in the box (the worker's
 // layout, terms[…].mixed): the widget only writes it.
 
-// The rows the inputs of the box that are shown hold now: [[months_after, share], …].
-function termRows(box) {
+// The rows of terms that ``inputs`` of the box hold: [[months_after, share], …], ``blank`` for a
+// part a row has no input for.
+function readTerms(box, inputs, blank) {
   const prefix = box.dataset.kzTerms;
   const found = [];
-  for (const input of all(box, "[name]")) {
-    if (input.closest("[hidden]")) continue;
+  for (const input of inputs) {
     const match = /^\[(\d+)\]\.(months_after|share)$/.exec(input.name.slice(prefix.length));
     if (!match) continue;
-    const row = (found[Number(match[1])] ??= ["", ""]);
+    const row = (found[Number(match[1])] ??= [blank, blank]);
     row[match[2] === "share" ? 1 : 0] = input.value;
   }
   return found.filter(Boolean);
 }
 
-// The hidden rows as written: [[months_after, share or null], …].
+// The rows the inputs of the box that are shown hold now.
+function termRows(box) {
+  return readTerms(box, all(box, "[name]").filter((input) => !input.closest("[hidden]")), "");
+}
+
+// The hidden rows as written (null: a part written by the box's own input).
 function hiddenRows(box) {
-  const prefix = box.dataset.kzTerms;
-  const found = [];
-  for (const input of all(q(box, "[data-kz-terms-hidden]"), "input[name]")) {
-    const match = /^\[(\d+)\]\.(months_after|share)$/.exec(input.name.slice(prefix.length));
-    if (!match) continue;
-    const row = (found[Number(match[1])] ??= [null, null]);
-    row[match[2] === "share" ? 1 : 0] = input.value;
-  }
-  return found.filter(Boolean);
+  return readTerms(box, all(q(box, "[data-kz-terms-hidden]"), "input[name]"), null);
 }
 
 function writeHiddenTerms(box, rows) {
