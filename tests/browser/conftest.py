@@ -110,3 +110,21 @@ def wait_recomputed(page: Any, before: int, timeout: float = 15_000) -> None:
         arg=before,
         timeout=timeout,
     )
+
+
+def save_csv(page: Any, path: Path) -> str:
+    """Presses CSVで保存, keeps the file at ``path`` and returns its text. Excel reads a CSV as
+    UTF-8 only with a BOM first, so every caller checks that here."""
+    with page.expect_download() as saved:
+        page.click("[data-kz-action=csv]")
+    saved.value.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    return str(data.decode("utf-8-sig"))
+
+
+def upload(page: Any, path: Path) -> None:
+    """ファイルから読み込む with ``path``, until the page has computed from it."""
+    before = computed_count(page)
+    page.set_input_files("[data-kz-action=upload]", str(path))
+    wait_recomputed(page, before)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import computed_count, wait_ready, wait_recomputed
+from tests.browser.conftest import computed_count, save_csv, upload, wait_ready, wait_recomputed
 from tests.browser.test_tools import cli
 from tests.conftest import load_cases
 
@@ -154,13 +154,8 @@ def test_autosave_empty_csv_and_upload_bring_the_figures_back(
     wait_ready(page)
     assert page.input_value("[name='periods[2].cash']") == "1,500万円"
     assert live(page)["periods"][2]["figures"]["cash"] == 15_000_000
-    with page.expect_download() as saved:
-        page.click("[data-kz-action=csv]")
     csv_path = tmp_path / "benchmark.csv"
-    saved.value.save_as(csv_path)
-    data = csv_path.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf")  # Excel opens it as UTF-8
-    text = data.decode("utf-8-sig")
+    text = save_csv(page, csv_path)  # with a BOM: Excel opens it as UTF-8
     assert "periods[2].cash" in text
     assert "EBITDA有利子負債倍率" in text
     # 入力欄を空にする: every figure goes, and the answer asks for them instead of showing zeros
@@ -170,9 +165,7 @@ def test_autosave_empty_csv_and_upload_bring_the_figures_back(
     assert page.input_value("[name='periods[2].cash']") == ""
     assert live(page)["errors"], "an empty form is not a result of zeros"
     # the saved file brings the form and the same answer back
-    before = computed_count(page)
-    page.set_input_files("[data-kz-action=upload]", str(csv_path))
-    wait_recomputed(page, before)
+    upload(page, csv_path)
     assert page.input_value("[name='periods[2].cash']") == "1,500万円"
     request = page.evaluate("() => globalThis.kaizenTool.request")
     assert live(page) == cli("benchmark", request)

@@ -5,13 +5,13 @@ vocabulary reaches (DownturnForm.reach_years) get no row, and the notice names t
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
 from calculators import downturn
 from hooks.tools import _env
 from tests.browser.conftest import wait_ready
+from tests.browser.test_tools import share_fragment
 
 # The markup of a row without what typing changes (the value attributes: a clone's figures are
 # written as values, the first paint's are in its attributes), and its figures.
@@ -75,11 +75,6 @@ def test_a_rebuilt_row_is_the_first_paints_row(page: Any, base_url: str) -> None
     assert len(ids) == len(set(ids)) == 2 * 12 * 2
 
 
-def _link(request: dict[str, Any]) -> str:
-    encoded = base64.urlsafe_b64encode(json.dumps(request, ensure_ascii=False).encode()).decode()
-    return "#q=" + encoded.rstrip("=")
-
-
 def test_a_links_figures_beyond_the_reach_get_no_row(page: Any, base_url: str) -> None:
     reach = downturn.FORM.reach_years
     page.goto(f"{base_url}/tools/downturn/")
@@ -94,7 +89,7 @@ def test_a_links_figures_beyond_the_reach_get_no_row(page: Any, base_url: str) -
         "1990-01": "1300万",
     }
     request = {"cause": "covid", "latest_month": "2025-09", "sales": sales}
-    page.goto(f"{base_url}/tools/downturn/{_link(request)}")
+    page.goto(f"{base_url}/tools/downturn/{share_fragment(request)}")
     wait_ready(page)
     # the rows the worker's layout asks for (2021 to 2025) and every year of a figure kept
     page.wait_for_function("() => document.querySelectorAll('[data-kz-grid-body] tr').length === 6")

@@ -4,37 +4,15 @@ request's keys choose, and the ids of rows cloned from the build's templates."""
 
 from __future__ import annotations
 
-import base64
 import json
-import subprocess
-import sys
 from typing import Any
 
 from tests.browser.conftest import computed_count, wait_ready, wait_recomputed
+from tests.browser.test_tools import cli, share_fragment
 from tests.site_build import ROOT
 
 EXAMPLE = json.loads((ROOT / "calculators" / "examples" / "forecast.json").read_text(encoding="utf-8"))
 TERMS = "[data-kz-terms='purchases.payment']"
-
-
-def _link(request: dict[str, Any]) -> str:
-    return "#q=" + base64.urlsafe_b64encode(json.dumps(request, ensure_ascii=False).encode()).decode().rstrip(
-        "="
-    )
-
-
-def _cli(request: dict[str, Any]) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", "kaizen_core", "forecast", "-"],
-        input=json.dumps(request, ensure_ascii=False),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        check=False,
-    )
-    answer: dict[str, Any] = json.loads(result.stdout)
-    return answer
 
 
 def _hidden(page: Any) -> list[list[str]]:
@@ -62,7 +40,7 @@ def test_a_mixed_term_round_trips_through_a_link_and_autosave(page: Any, base_ur
             "payment": [{"months_after": 0, "share": "30%"}, {"months_after": 1, "share": "70%"}],
         },
     }
-    page.goto(f"{base_url}/tools/forecast/{_link(request)}")
+    page.goto(f"{base_url}/tools/forecast/{share_fragment(request)}")
     wait_ready(page)
     page.wait_for_function(
         f"() => document.querySelector(\"{TERMS} [data-kz-preset]\").value === 'mixed'", timeout=15_000
@@ -74,7 +52,7 @@ def test_a_mixed_term_round_trips_through_a_link_and_autosave(page: Any, base_ur
         ["purchases.payment[1].months_after", "1"],
         ["purchases.payment[1].share", "70%"],
     ]
-    assert json.loads(page.text_content("#kz-result")) == _cli(request)
+    assert json.loads(page.text_content("#kz-result")) == cli("forecast", request)
 
     before = computed_count(page)
     page.fill(f"{TERMS} [data-kz-cash]", "45%")
@@ -86,7 +64,7 @@ def test_a_mixed_term_round_trips_through_a_link_and_autosave(page: Any, base_ur
         {"share": "45%", "months_after": "0"},
         {"months_after": "1", "share": "55%"},
     ]
-    assert json.loads(page.text_content("#kz-result")) == _cli(live)
+    assert json.loads(page.text_content("#kz-result")) == cli("forecast", live)
 
     # the autosaved form (no link this time) comes back as 「一部は現金」 with 45%
     page.goto("about:blank")
@@ -118,7 +96,7 @@ def test_months_a_link_names_get_pythons_labels(page: Any, base_url: str) -> Non
         "capex": [],
         "actuals": {"2027-02": {"closing": "300万"}},
     }
-    page.goto(f"{base_url}/tools/forecast/{_link(request)}")
+    page.goto(f"{base_url}/tools/forecast/{share_fragment(request)}")
     wait_ready(page)
     page.wait_for_function("() => !window.kaizenTool.busy")
     labels = [f"2027年{m}月" for m in range(1, 7)]
@@ -132,7 +110,7 @@ def test_months_a_link_names_get_pythons_labels(page: Any, base_url: str) -> Non
     assert page.input_value("[data-kz-actual-count]") == "2"
     assert _texts(page, "[data-kz-actual-month] legend") == ["2027年1月の実績", "2027年2月の実績"]
     assert page.input_value("[name='actuals.2027-02.closing']") == "300万"
-    assert json.loads(page.text_content("#kz-result")) == _cli(request)
+    assert json.loads(page.text_content("#kz-result")) == cli("forecast", request)
 
 
 def test_a_linked_request_gets_the_modes_and_the_texts_python_renders(page: Any, base_url: str) -> None:
@@ -146,7 +124,7 @@ def test_a_linked_request_gets_the_modes_and_the_texts_python_renders(page: Any,
         "outsourcing": {"monthly": {"2026-05": "10万"}},
         "actuals": {"2026-05": {"closing": "300万", "rent": "20万"}},
     }
-    page.goto(f"{base_url}/tools/forecast/{_link(request)}")
+    page.goto(f"{base_url}/tools/forecast/{share_fragment(request)}")
     wait_ready(page)
     page.wait_for_function("() => !window.kaizenTool.busy")
     assert page.input_value("[data-kz-mode=purchases]") == "amount"
@@ -160,7 +138,7 @@ def test_a_linked_request_gets_the_modes_and_the_texts_python_renders(page: Any,
         page.eval_on_selector(select, "s => s.selectedOptions[0].textContent") == "2026年11月（表の期間外）"
     )
     assert page.input_value("[name='actuals.2026-05.rent']") == "20万"
-    assert json.loads(page.text_content("#kz-result")) == _cli(request)
+    assert json.loads(page.text_content("#kz-result")) == cli("forecast", request)
 
 
 def test_rows_take_their_names_and_ids_from_the_templates(page: Any, base_url: str) -> None:

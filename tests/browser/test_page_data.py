@@ -4,7 +4,6 @@ and a request read from a link, a file or storage becomes the same input names i
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 from calculators.forms import flatten, form_for, unflatten
 from kaizen_core import registry
 from tests.browser.conftest import wait_ready
+from tests.browser.test_tools import share_fragment
 from tests.site_build import ROOT
 
 CASES = [
@@ -25,20 +25,24 @@ CASES = [
 ]
 
 
+def _page_script(page: Any, base_url: str, function: str, argument: Any) -> Any:
+    """What app.mjs's exported ``function`` returns for ``argument``, run in a tool page."""
+    page.goto(f"{base_url}/tools/subsidy/")
+    page.wait_for_function("() => document.querySelector('script[src$=\"runtime/app.mjs\"]')")
+    return page.evaluate(
+        """async ([name, argument]) => {
+          const src = document.querySelector('script[src$="runtime/app.mjs"]').src;
+          return (await import(src))[name](argument);
+        }""",
+        [function, argument],
+    )
+
+
 @pytest.mark.parametrize("flat", CASES)
 def test_the_page_script_builds_the_request_python_builds(
     page: Any, base_url: str, flat: dict[str, str]
 ) -> None:
-    page.goto(f"{base_url}/tools/subsidy/")
-    page.wait_for_function("() => document.querySelector('script[src$=\"runtime/app.mjs\"]')")
-    built = page.evaluate(
-        """async (flat) => {
-          const src = document.querySelector('script[src$="runtime/app.mjs"]').src;
-          const { unflatten } = await import(src);
-          return unflatten(flat);
-        }""",
-        flat,
-    )
+    built = _page_script(page, base_url, "unflatten", flat)
     assert built == unflatten(flat)
     if any("[1]" in key or "[2]" in key for key in flat) and "[0]" not in "".join(flat):
         assert None in next(value for value in built.values() if isinstance(value, list))
@@ -55,23 +59,8 @@ NESTED = [
 def test_the_page_script_flattens_a_request_as_python_does(
     page: Any, base_url: str, request_data: dict[str, Any]
 ) -> None:
-    page.goto(f"{base_url}/tools/subsidy/")
-    page.wait_for_function("() => document.querySelector('script[src$=\"runtime/app.mjs\"]')")
-    flat = page.evaluate(
-        """async (request) => {
-          const src = document.querySelector('script[src$="runtime/app.mjs"]').src;
-          const { flatten } = await import(src);
-          return Object.entries(flatten(request));
-        }""",
-        request_data,
-    )
-    assert [tuple(item) for item in flat] == list(flatten(request_data).items())
-
-
-def _link(request: dict[str, Any]) -> str:
-    return "#q=" + base64.urlsafe_b64encode(json.dumps(request, ensure_ascii=False).encode()).decode().rstrip(
-        "="
-    )
+    flat = _page_script(page, base_url, "flatten", request_data)
+    assert list(flat.items()) == list(flatten(request_data).items())  # the same names in the same order
 
 
 def test_a_linked_forecast_follows_pythons_reading_of_its_months_and_terms(page: Any, base_url: str) -> None:
@@ -88,7 +77,7 @@ def test_a_linked_forecast_follows_pythons_reading_of_its_months_and_terms(page:
         taxes=[],
         capex=[],
     )
-    page.goto(f"{base_url}/tools/forecast/{_link(request)}")
+    page.goto(f"{base_url}/tools/forecast/{share_fragment(request)}")
     wait_ready(page)
     page.wait_for_function(
         "() => document.querySelector('[data-kz-terms=collection] [data-kz-preset]').value === 'next'",
@@ -107,7 +96,7 @@ def test_a_link_that_names_the_programme_opens_the_advanced_settings(page: Any, 
     request = json.loads((ROOT / "calculators" / "examples" / "eligibility.json").read_text(encoding="utf-8"))
     page.goto(f"{base_url}/tools/eligibility/")
     assert page.eval_on_selector("details.kz-advanced", "node => node.open") is False
-    page.goto(f"{base_url}/tools/eligibility/{_link({**request, 'programme': 'Vアップ'})}")
+    page.goto(f"{base_url}/tools/eligibility/{share_fragment({**request, 'programme': 'Vアップ'})}")
     page.wait_for_function("() => document.querySelector('details.kz-advanced').open", timeout=15_000)
     assert page.input_value('[name="programme"]') == "vup"
 
@@ -116,7 +105,7 @@ def test_a_link_answers_yes_and_no_as_kaizen_core_reads_them(page: Any, base_url
     """「あり」 and 「○」 tick はい: the words are the form's data-kz-yes-no (kaizen_core's)."""
     request = json.loads((ROOT / "calculators" / "examples" / "eligibility.json").read_text(encoding="utf-8"))
     request.update(needs_financial_support="あり", adviser_is_lender="○")
-    page.goto(f"{base_url}/tools/eligibility/{_link(request)}")
+    page.goto(f"{base_url}/tools/eligibility/{share_fragment(request)}")
     page.wait_for_function(
         "() => document.querySelector('[name=needs_financial_support][value=true]').checked", timeout=15_000
     )

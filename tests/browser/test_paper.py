@@ -4,8 +4,6 @@ name, and the subsidy tool can start from the fees at which the caps bind."""
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 from typing import Any
 
@@ -13,6 +11,7 @@ import pytest
 
 from calculators.forms import form_for
 from tests.browser.conftest import computed_count, wait_ready, wait_recomputed
+from tests.browser.test_tools import share_fragment
 
 MM = 96 / 25.4  # CSS pixels per millimetre
 # A4 landscape less the margins of @page kz-landscape (12 mm each side), and A4 portrait less the
@@ -32,11 +31,6 @@ TABLE_GEOMETRY = """() => [...document.querySelectorAll('.kz-fc-print-table')].m
 }))"""
 
 
-def _link(request: dict[str, Any]) -> str:
-    text = json.dumps(request, ensure_ascii=False)
-    return "#q=" + base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
-
-
 def _media_boxes(pdf: bytes) -> list[tuple[float, float]]:
     found = re.findall(rb"/MediaBox \[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]", pdf)
     return [(float(w), float(h)) for w, h in found]
@@ -47,7 +41,7 @@ def test_the_printed_forecast_is_landscape_and_nothing_is_clipped(
     page: Any, base_url: str, months: int, chunks: int
 ) -> None:
     request = {**form_for("forecast").default_request(), "months": months}
-    page.goto(f"{base_url}/tools/forecast/{_link(request)}")
+    page.goto(f"{base_url}/tools/forecast/{share_fragment(request)}")
     wait_ready(page)
     page.wait_for_function(f"document.querySelectorAll('.kz-fc-print-table').length === {chunks}")
     page.set_viewport_size({"width": int(LANDSCAPE_WIDTH), "height": 700})

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import computed_count, wait_ready, wait_recomputed
+from tests.browser.conftest import computed_count, save_csv, upload, wait_ready, wait_recomputed
 from tests.browser.test_tools import cli
 
 
@@ -15,22 +15,15 @@ def test_the_csv_has_a_bom_and_brings_the_plan_back(page: Any, base_url: str, tm
     page.goto(f"{base_url}/tools/plan/")
     wait_ready(page)
     example = page.evaluate("() => globalThis.kaizenTool.request")
-    with page.expect_download() as saved:
-        page.click("[data-kz-action=csv]")
     csv_path = tmp_path / "plan.csv"
-    saved.value.save_as(csv_path)
-    data = csv_path.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf")
-    text = data.decode("utf-8-sig")
+    text = save_csv(page, csv_path)
     assert "years[2].sales" in text
     assert "債務償還年数" in text
     before = computed_count(page)
     page.click("[data-kz-action=empty]")
     wait_recomputed(page, before)
     assert page.input_value("[name='years[0].sales']") == ""
-    before = computed_count(page)
-    page.set_input_files("[data-kz-action=upload]", str(csv_path))
-    wait_recomputed(page, before)
+    upload(page, csv_path)
     request = page.evaluate("() => globalThis.kaizenTool.request")
     assert request["years"] == example["years"]
     assert request["base"] == example["base"]

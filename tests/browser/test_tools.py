@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kaizen_core import registry
-from tests.browser.conftest import computed_count, wait_ready, wait_recomputed
+from tests.browser.conftest import computed_count, save_csv, upload, wait_ready, wait_recomputed
 from tests.conftest import load_cases
 from tests.site_build import SITE_AS_OF, launcher_module
 
@@ -250,13 +250,8 @@ def test_subsidy_autosave_clear_and_share(page: Any, base_url: str) -> None:
 def test_subsidy_csv_xlsx_and_upload(page: Any, base_url: str, tmp_path: Path) -> None:
     page.goto(f"{base_url}/tools/subsidy/")
     wait_ready(page)
-    with page.expect_download() as csv_download:
-        page.click("[data-kz-action=csv]")
     csv_path = tmp_path / "subsidy.csv"
-    csv_download.value.save_as(csv_path)
-    data = csv_path.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf")
-    assert "fees.plan" in data.decode("utf-8-sig")
+    assert "fees.plan" in save_csv(page, csv_path)
     with page.expect_download(timeout=60_000) as xlsx_download:
         page.click("[data-kz-action=xlsx]")
     xlsx_path = tmp_path / "subsidy.xlsx"
@@ -270,9 +265,7 @@ def test_subsidy_csv_xlsx_and_upload(page: Any, base_url: str, tmp_path: Path) -
     before = computed_count(page)
     page.fill("#kz-f-fees-plan", "1万")
     wait_recomputed(page, before)
-    before = computed_count(page)
-    page.set_input_files("[data-kz-action=upload]", str(csv_path))
-    wait_recomputed(page, before)
+    upload(page, csv_path)
     assert page.input_value("#kz-f-fees-plan") == "22.5万"
 
 
