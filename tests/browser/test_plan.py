@@ -10,8 +10,8 @@ from typing import Any
 
 from calculators.forms import form_for
 from tests.browser.conftest import computed_count, wait_ready, wait_recomputed
-from tests.browser.test_paper import PORTRAIT_WIDTH, _link, _media_boxes
-from tests.browser.test_tools import cli
+from tests.browser.test_paper import PORTRAIT_WIDTH, _media_boxes
+from tests.browser.test_tools import cli, share_fragment
 
 PASTE = """([selector, text]) => {
   const input = document.querySelector(selector);
@@ -221,7 +221,7 @@ def test_a_ten_year_plan_prints_on_a4_with_nothing_cut_off(page: Any, base_url: 
     request["years"] = [
         {**request["years"][min(index, 4)], "label": f"{2027 + index}年3月期"} for index in range(10)
     ]
-    page.goto(f"{base_url}/tools/plan/{_link(request)}")
+    page.goto(f"{base_url}/tools/plan/{share_fragment(request)}")
     wait_ready(page)
     assert len(shown(page)["rows"]) == 10
     page.set_viewport_size({"width": int(PORTRAIT_WIDTH), "height": 1000})
