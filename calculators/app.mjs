@@ -545,7 +545,8 @@ function keyOf(node) {
 function update(old, fresh) {
   if (old.nodeType === Node.ELEMENT_NODE) {
     syncAttributes(/** @type {Element} */ (old), /** @type {Element} */ (fresh));
-    morph(old, fresh);
+    // a lazy section's content comes apart from the answer's HTML (showLazyLater)
+    if (!(/** @type {Element} */ (old).hasAttribute("data-kz-lazy"))) morph(old, fresh);
   } else if (old.nodeValue !== fresh.nodeValue) {
     old.nodeValue = fresh.nodeValue;
   }
@@ -664,6 +665,43 @@ function showResults(results, html) {
   morph(results, inertFragment(html));
 }
 
+// The parts of a result the screen does not show (the 資金繰り表's printed copy of its table:
+// calculators/html.py lazy_section) come apart from the visible result. They are put into their
+// elements just after the visible result has been painted, or at once when the page is printed
+// (beforeprint), so a keystroke waits only for what the eye sees. A page is counted as computed
+// (data-kz-computed, what the checks wait for) once these parts are in too.
+const LAZY_FALLBACK_MS = 200; // when no frame is painted (a tab in the background)
+
+/** @param {ToolContext} context @param {Record<string, string>} parts */
+function showLazyLater(context, parts) {
+  context.lazy = parts;
+  context.lazyComputed = (context.lazyComputed ?? 0) + 1;
+  if (context.lazyTimer) return; // the flush already waiting takes the newest parts
+  const flush = () => showLazy(context);
+  context.lazyTimer = setTimeout(flush, LAZY_FALLBACK_MS);
+  requestAnimationFrame(() => setTimeout(flush, 0));
+}
+
+/** @param {ToolContext} context */
+function showLazy(context) {
+  clearTimeout(context.lazyTimer);
+  context.lazyTimer = undefined;
+  const parts = context.lazy;
+  context.lazy = undefined;
+  if (parts && context.root.isConnected) {
+    for (const node of context.root.querySelectorAll("#kz-results [data-kz-lazy]")) {
+      const html = parts[/** @type {HTMLElement} */ (node).dataset.kzLazy ?? ""];
+      if (html !== undefined) morph(node, inertFragment(html));
+    }
+  }
+  for (; context.lazyComputed; context.lazyComputed--) countComputed(context);
+}
+
+/** @param {ToolContext} context */
+function countComputed(context) {
+  context.root.dataset.kzComputed = String(Number(context.root.dataset.kzComputed ?? 0) + 1);
+}
+
 function publish(context, text) {
   const node = context.root.querySelector("#kz-result");
   if (node) node.textContent = text;
@@ -706,6 +744,7 @@ async function computeOnce(context, override) {
     context.root.querySelector("#kz-results")?.classList.add("kz-stale");
     setStatus(context, "計算に時間がかかっています。下の結果は直前のものです。このままお待ちください。", "busy");
   }, SLOW_COMPUTE_MS);
+  let lazy = false; // whether this answer's unseen parts are still to be put in (showLazyLater)
   try {
     const request = override ?? formToRequest(context.form);
     const began = performance.now();
@@ -730,6 +769,10 @@ async function computeOnce(context, override) {
         publish(context, answer.text);
         showResults(results, answer.html);
         context.shownDigest = answer.digest;
+        if (answer.lazy && Object.keys(answer.lazy).length) {
+          showLazyLater(context, answer.lazy);
+          lazy = true;
+        }
       }
       results.classList.remove("kz-stale");
       context.request = request;
@@ -746,13 +789,13 @@ async function computeOnce(context, override) {
     const elapsed = performance.now() - began;
     context.timings.push(elapsed);
     context.root.dataset.kzLastMs = elapsed.toFixed(1);
-    context.root.dataset.kzComputed = String(Number(context.root.dataset.kzComputed ?? 0) + 1);
+    if (!lazy) countComputed(context); // else once the lazy parts are in (showLazy)
   } catch {
     // the worker failed (it answers every bad input with a message, so this is not the input)
     context.shownDigest = "";
     context.root.querySelector("#kz-results")?.classList.add("kz-stale");
     setStatus(context, "計算できませんでした。下の結果は直前のもので、今の入力のものではありません。入力を見直すか、ページを読み込み直してください。", "failed");
-    context.root.dataset.kzComputed = String(Number(context.root.dataset.kzComputed ?? 0) + 1);
+    if (!lazy) countComputed(context);
   } finally {
     clearTimeout(slow);
   }
@@ -948,6 +991,7 @@ function bindActions(context) {
     });
   }
   window.addEventListener("beforeprint", () => {
+    showLazy(context); // the printed copy of the newest answer, if it is not in yet
     for (const node of context.root.querySelectorAll("[data-kz-print-date]")) {
       node.textContent = japanToday();
     }
@@ -1068,7 +1112,7 @@ async function mountBatch(root) {
  *   root: HTMLElement, info: any, tool: string, form: HTMLFormElement, timings: number[],
  *   api: KaizenWorkerApi | null, request: any, shownDigest: string, autosave: boolean,
  *   widget?: any, busy?: boolean, again?: boolean, againOverride?: any, timer?: any, vocabulary?: RegExp,
- *   loadedHash: string,
+ *   loadedHash: string, lazy?: Record<string, string>, lazyTimer?: any, lazyComputed?: number,
  * }} ToolContext
  */
 

@@ -151,7 +151,9 @@ class ForecastForm(ToolForm):
     @staticmethod
     def indices(values: dict[str, Any], prefix: str) -> list[int]:
         """The list indices used in ``values`` under ``prefix`` (``loans`` → [0, 1])."""
-        found = {int(m.group(1)) for k in values if (m := re.match(re.escape(prefix) + r"\[(\d+)\]", k))}
+        opening = prefix + "["
+        index = re.compile(re.escape(opening) + r"(\d+)\]")
+        found = {int(m.group(1)) for k in values if k.startswith(opening) and (m := index.match(k))}
         return list(range(max(found) + 1)) if found else []
 
     @staticmethod

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from calculators.html import esc
+from calculators.html import esc, lazy_section
 from kaizen_core.forecast import ACCRUAL_KEYS
 from kaizen_core.numbers import Month, format_yen
 
 
-def _amount(value: int) -> str:
-    """A table cell's figure: digits only (the unit is in the caption), △ for a negative."""
+def _cell(value: int | None, css: str = "kz-r", attrs: str = "") -> str:
+    """A figure's cell: digits only (the unit is in the caption), △ and red for a negative, empty
+    for no figure. One element a cell (no inner span): the table is rebuilt on every keystroke."""
+    if value is None:
+        return f'<td class="{css}"{attrs}>{NONE_CELL}</td>'
     if value < 0:
-        return f'<span class="kz-num kz-neg">△{-value:,}</span>'
-    return f'<span class="kz-num">{value:,}</span>'
+        return f'<td class="{css} kz-num kz-neg"{attrs}>△{-value:,}</td>'
+    return f'<td class="{css} kz-num"{attrs}>{value:,}</td>'
 
 
 # No figure for this cell (e.g. 予定 of a subtotal in a month with actuals). Left empty: a dash could
@@ -73,18 +76,16 @@ def flag_text(row: dict[str, Any]) -> str:
 def _line_cells(row: dict[str, Any], key: str, value: int, plannable: bool) -> list[str]:
     """One month's cells of a line: one cell, or 予定・実績・差異 in a month with actuals."""
     if not row["is_actual"]:
-        return [f'<td class="kz-r">{_amount(value)}</td>']
+        return [_cell(value)]
     planned = row.get("plan", {})
     variance = row.get("variance", {})
+    plan: int | None
+    diff: int | None
     if key in planned:
-        plan, diff = _amount(planned[key]), _amount(variance[key])
+        plan, diff = planned[key], variance[key]
     else:
-        plan, diff = (_amount(value) if plannable else NONE_CELL), NONE_CELL
-    return [
-        f'<td class="kz-r kz-fc-plan">{plan}</td>',
-        f'<td class="kz-r kz-fc-actual">{_amount(value)}</td>',
-        f'<td class="kz-r kz-fc-diff">{diff}</td>',
-    ]
+        plan, diff = (value if plannable else None), None
+    return [_cell(plan, "kz-r kz-fc-plan"), _cell(value, "kz-r kz-fc-actual"), _cell(diff, "kz-r kz-fc-diff")]
 
 
 class _Slice:
@@ -98,6 +99,7 @@ class _Slice:
         self.rows: list[dict[str, Any]] = response["rows"][first:stop]
         self.total = total
         self.widths = [3 if r["is_actual"] else 1 for r in self.rows]
+        self.has_actuals = any(r["is_actual"] for r in self.rows)
         self.span = 1 + sum(self.widths) + (1 if total else 0)
 
     def total_cell(self, amount: int | None, status: bool = False) -> str:
@@ -105,15 +107,20 @@ class _Slice:
             return ""
         if status:
             return f"<td>{NONE_CELL}</td>"
-        return f'<td class="kz-r kz-fc-total">{_amount(amount) if amount is not None else NONE_CELL}</td>'
+        return _cell(amount, "kz-r kz-fc-total")
 
     def row(
         self, label: str, key: str, values: list[int], amount: int | None, css: str, *, plannable: bool
     ) -> str:
         """A line of the table: one cell a month (three for a month with actuals), then its 合計."""
         cells: list[str] = []
-        for row, value in zip(self.rows, values, strict=True):
-            cells.extend(_line_cells(row, key, value, plannable=plannable))
+        if len(values) != len(self.rows):
+            raise ValueError(f"{label}: {len(values)} figures for {len(self.rows)} months")
+        if not self.has_actuals:  # the usual table, rebuilt on every keystroke: one cell a month
+            cells = [_cell(value) for value in values]
+        else:
+            for row, value in zip(self.rows, values, strict=True):
+                cells.extend(_line_cells(row, key, value, plannable=plannable))
         klass = f' class="{css}"' if css else ""
         return f'<tr{klass}><th scope="row">{esc(label)}</th>{"".join(cells)}{self.total_cell(amount)}</tr>'
 
@@ -213,7 +220,7 @@ def _scenario(part: _Slice) -> str:
     status = []
     for row, other in zip(part.rows, scenario["rows"][part.first : part.stop], strict=True):
         colspan = ' colspan="3"' if row["is_actual"] else ""
-        scenario_cells.append(f'<td class="kz-r"{colspan}>{_amount(other["closing"])}</td>')
+        scenario_cells.append(_cell(other["closing"], attrs=colspan))
         status.append(f"<td{colspan}>{_flag(other)}</td>")
     short = f"売上{scenario['sales_change_percent']}"
     return part.group(
@@ -353,4 +360,4 @@ def print_tables(response: dict[str, Any]) -> str:
         + "</div>"
         for index, (first, stop) in enumerate(chunks)
     )
-    return f'<section class="kz-print-only kz-fc-print" data-kz-key="print">{tables}{_table_notes(response)}</section>'
+    return lazy_section("print", "kz-print-only kz-fc-print", tables + _table_notes(response))

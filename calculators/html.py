@@ -203,6 +203,44 @@ def share_link(request: dict[str, Any]) -> str:
     return "#q=" + base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
 
 
+# A part of a result that the screen does not show (the printed copy of the 資金繰り表's table).
+# The worker sends it apart from the visible result, and app.mjs puts it into its element (the one
+# with ``data-kz-lazy`` = its key) just after the visible result is painted, or at once when the
+# page is printed: typing then waits only for what the eye sees. The markers are HTML comments,
+# which no typed text can forge (every text is escaped: ``<`` never reaches the HTML as is).
+_LAZY_OPENING = "<!--kz-lazy:"
+_LAZY_CLOSING = "<!--/kz-lazy-->"
+
+
+def lazy_section(key: str, css: str, inner: str) -> str:
+    """A ``<section>`` (keyed ``key``) whose content ``inner`` may arrive after the visible result."""
+    return (
+        f'<section class="{css}" data-kz-key="{key}" data-kz-lazy="{key}">'
+        f"{_LAZY_OPENING}{key}-->{inner}{_LAZY_CLOSING}</section>"
+    )
+
+
+def split_lazy(html: str) -> tuple[str, dict[str, str]]:
+    """``html`` without the content of its lazy sections (left empty), and that content by key."""
+    parts: dict[str, str] = {}
+    kept: list[str] = []
+    done = 0
+    while (start := html.find(_LAZY_OPENING, done)) >= 0:  # str.find: 20x faster than a regex here
+        key_end = html.index("-->", start)
+        end = html.index(_LAZY_CLOSING, key_end)
+        parts[html[start + len(_LAZY_OPENING) : key_end]] = html[key_end + 3 : end]
+        kept.append(html[done:start])
+        done = end + len(_LAZY_CLOSING)
+    kept.append(html[done:])
+    return "".join(kept), parts
+
+
+def whole(html: str) -> str:
+    """``html`` with its lazy parts in place and their markers gone: the first paint (a live answer
+    puts the same content into the same element, so the page looks alike either way)."""
+    return re.sub(r"<!--kz-lazy:[a-z-]+-->", "", html.replace(_LAZY_CLOSING, ""))
+
+
 def response_digest(text: str, html: str) -> str:
     """Identifies what a page shows for an answer, so a page that already shows it need not receive it again.
 

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 from typing import Any
 
 from calculators import forms
-from calculators.html import response_digest
+from calculators.html import response_digest, split_lazy
 from calculators.views import view as tool_view
 from kaizen_core.api import EXIT_INTERNAL, answer, compact, internal_error, loads, run
 from kaizen_core.errors import InputError
 
 _loaded_wheels: set[str] = set()
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 EXPORT_FAILED = "ファイルを作れませんでした。入力を見直すか、ページを読み込み直してもう一度試してください。"
 
 
@@ -27,7 +25,11 @@ def _json(document: Any) -> str:
     """JSON for the page. Text that JavaScript could not take as a string (a lone surrogate,
     which the request check refuses before any tool runs) is escaped rather than passed on."""
     text = json.dumps(document, ensure_ascii=False)
-    return json.dumps(document) if _SURROGATE.search(text) else text
+    try:
+        text.encode("utf-8")  # fails on a lone surrogate; much faster than searching the text for one
+    except UnicodeEncodeError:
+        return json.dumps(document)
+    return text
 
 
 def _layout(tool: str, request: Any) -> dict[str, Any]:
@@ -60,13 +62,17 @@ def _answer(tool: str, request_json: str, shown_digest: str) -> dict[str, Any]:
         if reply["digest"] == shown_digest:
             reply["unchanged"] = True
             return reply
-        reply["html"] = html
+        reply["html"], reply["lazy"] = split_lazy(html)
     reply["text"] = text
     return reply
 
 
 def compute(tool: str, request_json: str, shown_digest: str = "") -> str:
     """The CLI's exact JSON for the request, plus the result HTML and how each number was read.
+
+    The parts of the HTML the screen does not show (the printed copy of a table) come apart, in
+    ``lazy`` by key (:func:`calculators.html.split_lazy`): the page puts them in after the visible
+    result is painted.
 
     When the answer is the one the page already shows (``shown_digest``), its text and HTML are left
     out: the page keeps its DOM, and nothing large crosses back to the main thread.

@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 
 from calculators.forms import TRI_OPTIONS, flatten, form_for, show_if_data, shows
-from calculators.html import response_digest
+from calculators.html import response_digest, whole
 from calculators.views import view as tool_view
 from kaizen_core.api import answer, compact
 
@@ -44,7 +44,7 @@ def render_tool(tool: str, as_of: str | None = None) -> str:
         form=form,
         values=flatten(request),
         tri_options=TRI_OPTIONS,
-        result_html=result_html,
+        result_html=whole(result_html),
         response_text=script_json(response_text),
         digest=response_digest(response_text, result_html),
         request_text=script_json(json.dumps(request, ensure_ascii=False)),

@@ -66,6 +66,39 @@ def test_the_printed_forecast_is_landscape_and_nothing_is_clipped(
     assert not page.locator(".kz-fc-print").is_visible()
 
 
+# Resolves once the screen's table shows `figure`: whether the printed copy had it then, and after
+# the page is told it is about to be printed.
+PRINTED_WHEN_SHOWN = """(figure) => ({shown: new Promise((resolve) => {
+  const screen = document.querySelector('.kz-fc-table-wrap');
+  const printed = () => document.querySelector('.kz-fc-print').textContent.includes(figure);
+  const observer = new MutationObserver(() => {
+    if (!screen.textContent.includes(figure)) return;
+    observer.disconnect();
+    const before = printed();
+    window.dispatchEvent(new Event('beforeprint'));
+    resolve({before, after: printed()});
+  });
+  observer.observe(screen, {subtree: true, childList: true, characterData: true});
+})})"""
+
+
+def test_the_printed_copy_follows_the_answer_and_is_complete_when_printing(page: Any, base_url: str) -> None:
+    """The printed table comes after the visible one (app.mjs showLazyLater), and is put in at once
+    when the page is printed before that (beforeprint); once counted as computed it is current."""
+    page.goto(f"{base_url}/tools/forecast/")
+    wait_ready(page)
+    before = computed_count(page)
+    shown = page.evaluate_handle(PRINTED_WHEN_SHOWN, "3,123,457")
+    page.fill('[name="opening_balance"]', "3123457")
+    result = shown.evaluate("watch => watch.shown")
+    assert result == {"before": False, "after": True}
+    wait_recomputed(page, before)
+    page.fill('[name="opening_balance"]', "3,123,458円")
+    wait_recomputed(page, before + 1)
+    assert "3,123,458" in page.text_content(".kz-fc-print")  # put in after the paint, unprinted
+    assert "3,123,457" not in page.text_content(".kz-fc-print")
+
+
 def test_the_consultation_sheet_is_one_a4_page_with_the_typed_name(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/tools/eligibility/")
     wait_ready(page)

@@ -170,18 +170,18 @@ def test_months_with_actuals_show_plan_actual_and_variance() -> None:
     assert html.count('<th scope="col" class="kz-r">予定</th>') == 2
     assert forecast.render(response, request).count('<th scope="colgroup" colspan="3">') == 4
     # 2026-04 cash sales: plan 500,000, actual 450,000, variance △50,000
-    assert '<td class="kz-r kz-fc-plan"><span class="kz-num">500,000</span></td>' in html
-    assert '<td class="kz-r kz-fc-actual"><span class="kz-num">450,000</span></td>' in html
-    assert '<td class="kz-r kz-fc-diff"><span class="kz-num kz-neg">△50,000</span></td>' in html
+    assert '<td class="kz-r kz-fc-plan kz-num">500,000</td>' in html
+    assert '<td class="kz-r kz-fc-actual kz-num">450,000</td>' in html
+    assert '<td class="kz-r kz-fc-diff kz-num kz-neg">△50,000</td>' in html
     # 2026-05 closing from the bank: plan 1,150,000, actual 1,140,000, adjustment row shown
     assert "実績の残高との差（調整）" in html
-    assert '<td class="kz-r kz-fc-plan"><span class="kz-num">1,150,000</span></td>' in html
+    assert '<td class="kz-r kz-fc-plan kz-num">1,150,000</td>' in html
 
 
 def test_negative_numbers_have_a_visible_mark() -> None:
     request, response = golden("bonus month and a tax payment")
     html = forecast.render(response, request)
-    assert '<span class="kz-num kz-neg">△800,000</span>' in html
+    assert '<td class="kz-r kz-num kz-neg">△800,000</td>' in html  # the table's 月末残高 of 2026年9月
     assert "▲</span>不足" in html
     assert "2026年7月〜9月に残高がマイナスになる見込みです" in html
 
@@ -202,6 +202,46 @@ def test_text_is_escaped() -> None:
     assert "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&amp;銀行" in html
     assert "&lt;img src=x onerror=&quot;1&quot;&gt;" in html
+
+
+def test_the_printed_copy_comes_apart_from_the_visible_result() -> None:
+    """The worker sends the printed table apart (app.mjs puts it in after the visible result is
+    painted); put back, it is exactly what the page renders; a typed marker cannot split it."""
+    from calculators.worker import compute
+
+    forged = "<!--kz-lazy:print-->偽<!--/kz-lazy-->"
+    request = {
+        "start": "2026-04",
+        "months": 24,
+        "opening_balance": "100万",
+        "sales": {"base": "50万"},
+        "taxes": [{"label": forged, "month": "2026-05", "amount": "1万"}],
+    }
+    reply = json.loads(compute("forecast", json.dumps(request, ensure_ascii=False)))
+    assert reply["status"] == 0
+    assert list(reply["lazy"]) == ["print"]
+    printed = reply["lazy"]["print"]
+    assert printed.count("<table ") == 2  # 24 months: two chunks of 12
+    assert printed.startswith('<div class="kz-fc-print-chunk"><h3>月ごとの資金繰り表</h3>')
+    placeholder = (
+        '<section class="kz-print-only kz-fc-print" data-kz-key="print" data-kz-lazy="print"></section>'
+    )
+    assert reply["html"].count(placeholder) == 1
+    assert "kz-fc-print-table" not in reply["html"]
+    whole = forecast.render(run("forecast", request), request)
+    rejoined = reply["html"].replace(placeholder, placeholder.replace("></section>", f">{printed}</section>"))
+    assert rejoined == whole.replace("<!--kz-lazy:print-->", "").replace("<!--/kz-lazy-->", "")
+    # the typed marker is escaped text (in the inputs listed under the result), not a part
+    assert "&lt;!--kz-lazy:print--&gt;偽&lt;!--/kz-lazy--&gt;" in reply["html"]
+    assert "偽" not in printed
+    # a tool without such a part sends none
+    from calculators.forms import form_for
+
+    subsidy = json.loads(
+        compute("subsidy", json.dumps(form_for("subsidy").default_request(), ensure_ascii=False))
+    )
+    assert subsidy["status"] == 0
+    assert subsidy["lazy"] == {}
 
 
 def test_summary_line(default_response: dict[str, Any]) -> None:
