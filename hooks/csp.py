@@ -71,6 +71,11 @@ _EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module"}
 # itself deferred and after them (the palette, which this site does not let visitors change, and
 # content tabs only set attributes). A script that must run before the first paint (a tool page's
 # marks on <html>, overrides/main.html) says so with data-kz-blocking and stays where it is.
+# Material's own scripts (the plain ones, merged into one file) are needed by nothing but its
+# bundle, so they are not even requested with the page: like the bundle they are written as
+# `type="text/plain" data-kz-later`, and assets/later.js loads them just before it, in document
+# order. One request fewer while the style sheets load (the palette and content-tab scripts
+# change nothing on this site: it has no palette switch and no content tabs).
 _WAITS = re.compile(r"\b(defer|async)\b", re.I)
 _BLOCKING = re.compile(r"\s+data-kz-blocking\b", re.I)
 _CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?\s*/?>", re.I)
@@ -91,10 +96,11 @@ def externalise_scripts(html: str, page_dir: str) -> tuple[str, dict[str, str]]:
     """Moves inline scripts into files (``assets/inline/<hash>.js``), returned as {path: text}.
 
     ``page_dir`` is the page's folder in the site ("" for the home page, "tools/subsidy").
-    The plain classic scripts (no attributes) are deferred (see ``_WAITS``) and so run in document
-    order after the parse: they go into one file, in that order, where the first one stood. One
-    request instead of four on every page (each is a few hundred bytes; on a slow phone line each
-    request costs more than its bytes, and Lighthouse counts every one before the LCP).
+    The plain classic scripts (no attributes: Material's) go into one file, in document order,
+    where the first one stood, loaded with Material's bundle by assets/later.js (see ``_WAITS``).
+    One request instead of four on every page, and none before the first paint (each is a few
+    hundred bytes; on a slow phone line each request costs more than its bytes, and Lighthouse
+    counts every one that ended before the LCP).
     """
     files: dict[str, str] = {}
     deferred: list[str] = []
@@ -127,7 +133,9 @@ def externalise_scripts(html: str, page_dir: str) -> tuple[str, dict[str, str]]:
         merged = "\n".join(
             f"try {{\n{body.strip()}\n}} catch (error) {{ console.error(error); }}" for body in deferred
         )
-        html = html.replace(placeholder, f'<script defer src="{write(merged)}"></script>', 1)
+        html = html.replace(
+            placeholder, f'<script type="text/plain" data-kz-later src="{write(merged)}"></script>', 1
+        )
     return html, files
 
 

@@ -13,6 +13,17 @@ is ready (its ``combineLatest`` of the worker's ready message and the query), so
 lost. Its ``search.highlight`` feature also asked for the index at every page load (to mark a
 query on the page a result leads to); it is now mounted only on pages opened with that query.
 
+Before the first paint a content page asks for its two style sheets and two scripts, nothing
+else: on a slow phone line every request made while the style sheets load takes a share of the
+line (Lighthouse's simulated LCP counted the text 150 ms later for each one that ended before it
+was painted). So this hook also publishes the two small classic scripts every page runs,
+docs/assets/site-age.js and docs/assets/later.js, joined as ``assets/page.js`` (one request; the
+pages name only that, overrides/main.html), and writes the site's icon (docs/assets/icon.svg) into
+each page as a ``data:`` URL instead of Material's favicon.png, which the browser fetched at the
+page's load, often before its first paint. The web app manifest is linked by later.js once the
+page has been painted (see there), and Material's own small scripts are loaded with its bundle
+(hooks/csp.py).
+
 The changes are two expressions in Material's bundle, each found exactly once or the build stops (a
 Material upgrade must look at this again). tests/browser/test_site.py checks that a content page
 and tests/browser/test_speed.py check that a content page does not request the index until
@@ -24,6 +35,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from mkdocs.structure.files import File, Files
 
@@ -60,7 +72,61 @@ def lazy_search(bundle: str) -> str:
     return bundle
 
 
+# the page's classic scripts, in the order they ran as separate files (site-age.js in the footer,
+# later.js last in the body); both run once the page is parsed, before its first paint
+PAGE_SCRIPTS = ("assets/site-age.js", "assets/later.js")
+PAGE_SCRIPT = "assets/page.js"
+ICON = "assets/icon.svg"
+# Material's favicon link (base.html), the same at every depth but for its relative path
+FAVICON = re.compile(r'<link rel="icon" href="[^"]*assets/images/favicon\.png">')
+
+
+def page_script(sources: dict[str, str]) -> str:
+    """assets/page.js: the page's classic scripts joined, each in its own function as written."""
+    parts = [
+        f"// {name} (docs/{name}; joined by hooks/speed.py)\n{sources[name].strip()}\n"
+        for name in PAGE_SCRIPTS
+    ]
+    return "\n".join(parts)
+
+
+def icon_link(svg: str) -> str:
+    """The site's icon as a ``<link rel="icon">`` with a ``data:`` URL (the CSP allows data: images)."""
+    text = re.sub(r"\s+", " ", svg).replace("> <", "><").strip().replace('"', "'")
+    text = re.sub(r" (role|aria-label)='[^']*'", "", text)  # for a document, not for a browser tab
+    url = "data:image/svg+xml," + quote(text, safe=" =:/'")
+    return f'<link rel="icon" href="{url}" type="image/svg+xml">'
+
+
+def inline_icon(html: str, link: str) -> str:
+    found = len(FAVICON.findall(html))
+    if found != 1:
+        raise MaterialChanged(f"{found} favicon links in a page, not one: check hooks/speed.py.")
+    return FAVICON.sub(link, html)
+
+
+_ICON_LINK: dict[str, str] = {}
+
+
+def _icon(config: Any) -> str:
+    if "link" not in _ICON_LINK:
+        _ICON_LINK["link"] = icon_link((Path(config["docs_dir"]) / ICON).read_text(encoding="utf-8"))
+    return _ICON_LINK["link"]
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    return inline_icon(output, _icon(config))
+
+
+def on_post_template(output: str, template_name: str, config: Any) -> str:
+    """The theme's own pages (404.html)."""
+    return inline_icon(output, _icon(config)) if template_name.endswith(".html") else output
+
+
 def on_files(files: Files, config: Any) -> Files:
+    _ICON_LINK.clear()  # `mkdocs serve` rebuilds: read the icon again
+    sources = {name: Path(config["docs_dir"], name).read_text(encoding="utf-8") for name in PAGE_SCRIPTS}
+    files.append(File.generated(config, PAGE_SCRIPT, content=page_script(sources)))
     bundles = [file for file in files if BUNDLE.fullmatch(file.src_uri)]
     if len(bundles) != 1:
         raise MaterialChanged(f"{len(bundles)} Material bundles found, not one: check hooks/speed.py.")

@@ -17,8 +17,43 @@
 // Material's search keys (/, s, f) pressed before the bundle has started open the search dialog and
 // focus its field here, so that the key is not lost; Material takes over when it starts, and the
 // search index is loaded then (hooks/speed.py).
+//
+// The build publishes this file joined after site-age.js as assets/page.js (hooks/speed.py), the
+// one script a page asks for before its first paint besides site.js; Material's own small scripts
+// (its storage helpers, moved out of the page by hooks/csp.py) are loaded here with its bundle.
+// On a slow phone line every request made while the style sheets load takes a share of the line
+// and delays the text (Lighthouse's LCP counts every request that ended before the text was
+// painted). For the same reason the web app manifest is linked from here once the page has been
+// painted, not from the page's head: nothing needs it before (Chrome reads a manifest linked
+// later the same way; installing the app needs the service worker too, which site.js registers
+// after the page's load).
 (() => {
   let done = false;
+  const script = document.currentScript;
+  // after the first paint (the browser reports it once it is on the screen), or the page's load
+  // where paint timing is not reported
+  const afterFirstPaint = (/** @type {() => void} */ then) => {
+    const later = () => setTimeout(then, 0);
+    if (typeof PerformanceObserver === "undefined" || !PerformanceObserver.supportedEntryTypes?.includes("paint")) {
+      if (document.readyState === "complete") return later();
+      return window.addEventListener("load", later, { once: true });
+    }
+    const observer = new PerformanceObserver((list) => {
+      if (!list.getEntriesByName("first-contentful-paint").length) return;
+      observer.disconnect();
+      later();
+    });
+    observer.observe({ type: "paint", buffered: true });
+  };
+  if (script instanceof HTMLScriptElement && location.protocol.startsWith("http")) {
+    afterFirstPaint(() => {
+      if (document.querySelector('link[rel="manifest"]')) return;
+      const link = document.createElement("link");
+      link.rel = "manifest";
+      link.href = new URL("../manifest.webmanifest", script.src).href;
+      document.head.append(link);
+    });
+  }
   const tool = document.querySelector('meta[name="kz-runtime"]') !== null;
   // Material's two marks on <html>, set as it would set them (tool pages set them in their head):
   // "js" instead of "no-js" (the search field shows) and the focus-visible polyfill's. Set when

@@ -40,6 +40,27 @@ def test_a_content_page_loads_no_search_index_and_no_python(page: Any, base_url:
     assert [url for url in urls if url.endswith(LUNR_JA)] == []  # its search worker was not set up either
 
 
+def test_a_content_page_asks_for_its_manifest_after_its_first_paint(page: Any, base_url: str) -> None:
+    """Before the first paint only the style sheets and two scripts (hooks/speed.py): the icon is a
+    data: URL and the manifest is linked by assets/later.js once the page has been painted."""
+    urls = requested(page)
+    page.goto(f"{base_url}/vup/")
+    page.wait_for_load_state("load")
+    for _ in range(50):
+        if page.locator('link[rel="manifest"]').count():
+            break
+        page.wait_for_timeout(100)
+    assert page.locator('link[rel="manifest"]').count() == 1
+    painted = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+    asked = page.evaluate(
+        "performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/manifest.webmanifest'))"
+        ".map((e) => e.startTime)"
+    )
+    assert all(start >= painted for start in asked), (painted, asked)
+    assert not any(url.endswith("favicon.png") for url in urls)
+    assert [url.rsplit("/", 1)[-1] for url in urls if url.endswith(".js")][:2] == ["site.js", "page.js"]
+
+
 def test_the_search_key_loads_the_index_and_finds_japanese(page: Any, base_url: str) -> None:
     urls = requested(page)
     page.goto(f"{base_url}/vup/")

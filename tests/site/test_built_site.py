@@ -252,10 +252,19 @@ def test_tool_pages_start_python_early_and_content_pages_never_load_it(built_sit
         # Material's bundle waits for the visitor there too (docs/assets/later.js)
         assert re.search(r'<script type="text/plain" data-kz-later src="[^"]*bundle[.][0-9a-f]+[.]min[.]js">', html)
         assert not re.search(r'<script src="[^"]*bundle[.][0-9a-f]+[.]min[.]js">', html), content
-        # last, deferred like every script there: nothing holds the text back (hooks/csp.py)
-        assert re.search(r'<script defer src="[^"]*assets/later[.]js"></script>\s*</body>', html), content
+        # last, deferred like every script there: nothing holds the text back (hooks/csp.py); the
+        # page's classic scripts in one file (hooks/speed.py), and Material's small ones come with
+        # its bundle, so that a page asks for two scripts before its first paint
+        assert re.search(r'<script defer src="[^"]*assets/page[.]js"></script>\s*</body>', html), content
+        requested = re.findall(r"<script(?![^>]*data-kz-later)[^>]*\ssrc=\"([^\"]+)\"", html)
+        assert [src.rsplit("/", 1)[-1] for src in requested] == ["site.js", "page.js"], content
         head = html[: html.index("</head>")]
-        assert not re.search(r"<script(?![^>]*\b(defer|async|type=\"(module|application/json)\"))[^>]*>", head), content
+        assert re.search(r'<script type="text/plain" data-kz-later src="[^"]*assets/inline/[0-9a-f]+[.]js">', head)
+        # no request for the manifest or the icon while the page loads (hooks/speed.py)
+        assert 'rel="manifest"' not in html, content
+        assert re.search(r'<link rel="icon" href="data:image/svg[+]xml,[^"]+" type="image/svg[+]xml">', head)
+        not_blocking = r"defer|async|type=\"(module|application/json|text/plain)\""
+        assert not re.search(rf"<script(?![^>]*\b({not_blocking}))[^>]*>", head), content
 
 
 def test_search_separator_splits_japanese(built_site: Path) -> None:

@@ -59,7 +59,8 @@ def test_every_page_shows_the_builds_version_and_its_japanese_reference_date(bui
         if path.name != "404.html":  # served at any depth: its links start from the site's root
             target = (path.parent / found["sources"]).resolve()
             assert target == (built_site / "sources").resolve(), path
-        assert re.search(r'<script src="[./]*assets/site-age\.js" defer></script>', html), path
+        # site-age.js joined with later.js (hooks/speed.py)
+        assert re.search(r'<script defer src="[./]*assets/page\.js"></script>', html), path
 
 
 def test_the_version_is_the_same_for_the_same_content() -> None:
@@ -100,7 +101,7 @@ def test_the_service_worker_knows_the_digest_of_every_file_it_keeps(built_site: 
         if url == "./":
             path = built_site / "index.html"
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, url
-    assert {"./", "tools/subsidy/", "manifest.webmanifest", "assets/site-age.js"} <= set(precache)
+    assert {"./", "tools/subsidy/", "manifest.webmanifest", "assets/page.js"} <= set(precache)
     assert "sw.js" not in digests
 
 
