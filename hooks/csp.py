@@ -92,10 +92,12 @@ def add_policy(html: str, policy: str = POLICY) -> str:
     return html[: found.end()] + meta(policy) + html[found.end() :]
 
 
-def externalise_scripts(html: str, page_dir: str) -> tuple[str, dict[str, str]]:
+def externalise_scripts(html: str, page_dir: str, root: str | None = None) -> tuple[str, dict[str, str]]:
     """Moves inline scripts into files (``assets/inline/<hash>.js``), returned as {path: text}.
 
-    ``page_dir`` is the page's folder in the site ("" for the home page, "tools/subsidy").
+    ``page_dir`` is the page's folder in the site ("" for the home page, "tools/subsidy"). A page
+    served at any depth (404.html) names the files from the site's ``root`` path instead ("/" or
+    "/kaizen-navi/"), as its other links do.
     The plain classic scripts (no attributes: Material's) go into one file, in document order,
     where the first one stood, loaded with Material's bundle by assets/later.js (see ``_WAITS``).
     One request instead of four on every page, and none before the first paint (each is a few
@@ -110,7 +112,7 @@ def externalise_scripts(html: str, page_dir: str) -> tuple[str, dict[str, str]]:
         digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
         path = f"{INLINE_DIR}/{digest}.js"
         files[path] = body
-        return posixpath.relpath(path, page_dir or ".")
+        return root + path if root is not None else posixpath.relpath(path, page_dir or ".")
 
     def replace(match: re.Match[str]) -> str:
         attrs, body = match.group("attrs"), match.group("body")
@@ -156,9 +158,9 @@ def inline_handlers(html: str) -> list[str]:
     return re.findall(r"<[a-z][^>]*\s(on[a-z]+)\s*=", html, re.I)
 
 
-def harden(html: str, page_dir: str, site_dir: Path, *, tool: bool = False) -> str:
+def harden(html: str, page_dir: str, site_dir: Path, *, tool: bool = False, root: str | None = None) -> str:
     """The page as published: its inline scripts in files under ``site_dir``, the policy first."""
-    html, files = externalise_scripts(html, page_dir)
+    html, files = externalise_scripts(html, page_dir, root)
     for path, text in files.items():
         target = site_dir / path
         if not target.exists():

@@ -27,6 +27,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 import markupsafe
@@ -255,10 +256,14 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
 
 
 def on_post_template(output: str, template_name: str, config: Any) -> str:
-    """The same for the theme's own pages (404.html)."""
+    """The same for the theme's own pages (404.html, served at any depth: its moved scripts are
+    named from the site's root path, like its style sheets; relative where there is no site URL)."""
     if not template_name.endswith(".html"):
         return output
-    return harden(output, posixpath.dirname(template_name), Path(config["site_dir"]))
+    root = urlsplit(config["site_url"]).path or "/" if config.get("site_url") else None
+    if root is not None and not root.endswith("/"):
+        root += "/"
+    return harden(output, posixpath.dirname(template_name), Path(config["site_dir"]), root=root)
 
 
 LUNR_FOR_JAPANESE = ("tinyseg.js", "lunr.stemmer.support.min.js", "lunr.ja.min.js", "lunr.multi.min.js")

@@ -337,3 +337,14 @@ def test_the_privacy_page_states_the_size_of_the_offline_runtime(built_site: Pat
     page = (built_site / "privacy" / "index.html").read_text(encoding="utf-8")
     stated = int(re.search(r"計算に使うプログラム（約(\d+)MB）", page)[1]) * 1_000_000
     assert abs(stated - total) <= total / 10, (stated, total)
+
+
+def test_the_404_page_names_every_file_from_the_sites_root(built_site: Path) -> None:
+    """GitHub Pages serves 404.html at any missing address (/a/b/c): a relative path in it would
+    point below that address. Its moved scripts (hooks/csp.py) are named from the root like the rest."""
+    html = (built_site / "404.html").read_text(encoding="utf-8")
+    sources = re.findall(r'<(?:script|link)\b[^>]*\s(?:src|href)="([^"]+)"', html)
+    moved = [src for src in sources if "/inline/" in src or src.startswith("assets/inline/")]
+    assert moved, "404.html has no moved script: check hooks/csp.py"
+    local = [src for src in sources if not re.match(r"^([a-z]+:|//|#)", src)]
+    assert local and all(src.startswith("/") for src in local), local

@@ -136,4 +136,6 @@ def test_externalised_scripts_exist(built_site: Path) -> None:
     for page in html_files(built_site):
         html = page.read_text(encoding="utf-8")
         for src in re.findall(r'<script[^>]*\ssrc="([^"]*assets/inline/[^"]+)"', html):
-            assert (page.parent / src).resolve().is_file(), (page, src)
+            # 404.html names them from the site's root (served at any depth)
+            base = built_site if src.startswith("/") else page.parent
+            assert (base / src.lstrip("/")).resolve().is_file(), (page, src)
