@@ -7,6 +7,7 @@ Money becomes an ``int`` of yen; rates become an exact ``Fraction``.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -157,6 +158,17 @@ def _read_amount(value: object) -> Fraction | None:
     """A JSON number or a typed amount (``150万``, ``△500``), or None; raises :class:`_Unreadable`."""
     if not isinstance(value, str):
         return _exact_number(value)
+    return _read_typed_amount(value)
+
+
+_TEXTS_KEPT = 1 << 12  # how many typed texts each reader remembers (a cache size, not a rule)
+
+
+# A form of thirty amounts sends them all again when one changes (the 資金繰り表 on every
+# keystroke): each typed text is read once. Texts are short (the request check bounds every
+# string); a text that cannot be read raises, and exceptions are not cached.
+@functools.lru_cache(maxsize=_TEXTS_KEPT)
+def _read_typed_amount(value: str) -> Fraction | None:
     negative, body = _split_sign(_number_text(value))
     for prefix in ("¥", "\\", "$"):
         if body.startswith(prefix):
@@ -169,13 +181,20 @@ def _read_amount(value: object) -> Fraction | None:
 
 def parse_yen(value: object, field: str, label: str, *, allow_negative: bool = False) -> int:
     """Yen as an integer, from a JSON number or any usual Japanese way of writing money."""
+    problem: _Unreadable | None = None
+    amount: Fraction | None = None
+    try:
+        amount = _read_amount(value)
+    except _Unreadable as unreadable:
+        problem = unreadable
+    fits = amount is not None and amount.denominator == 1 and abs(amount) <= MAX_YEN
+    if fits and amount is not None and (amount >= 0 or allow_negative):
+        return int(amount)  # the usual case: the messages below are written only when needed
     shown = json_repr(value)
     # Only a field that takes a negative amount offers the negative forms as examples.
     examples = f"{YEN_EXAMPLES}／{NEGATIVE_YEN_EXAMPLES}" if allow_negative else YEN_EXAMPLES
     advice = f"円単位の数字で入力してください（例：{examples}）。"
-    try:
-        amount = _read_amount(value)
-    except _Unreadable as problem:
+    if problem is not None:
         raise InputError.single(field, f"{label}：「{shown}」は{problem}。{advice}") from None
     if amount is None:
         raise InputError.single(field, f"{label}：「{shown}」は金額として読み取れません。{advice}")
@@ -220,6 +239,12 @@ def parse_count(value: object, field: str, label: str) -> int:
 def _read_rate(value: object) -> Fraction | None:
     if not isinstance(value, str):
         return _exact_number(value)
+    return _read_typed_rate(value)
+
+
+@functools.lru_cache(maxsize=_TEXTS_KEPT)
+def _read_typed_rate(value: str) -> Fraction | None:
+    """A typed rate, read once per text (as :func:`_read_typed_amount`)."""
     negative, body = _split_sign(_number_text(value))
     match = _RATE.fullmatch(body)
     if match is None:

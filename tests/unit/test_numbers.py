@@ -218,3 +218,20 @@ def test_formatting() -> None:
 )
 def test_a_source_date_is_written_the_japanese_way(text: str, shown: str) -> None:
     assert japanese_partial_date(text) == shown
+
+
+def test_a_typed_text_read_again_reads_the_same_and_its_message_names_each_field() -> None:
+    """Typed texts are read once and remembered (every keystroke sends the whole form again): the
+    remembered reading is the same, and a text that cannot be read fails every time, its message
+    naming the field of that call."""
+    assert parse_yen("１５０万円", "a", "売上") == parse_yen("１５０万円", "b", "仕入") == 1_500_000
+    assert parse_yen("△500", "a", "差異", allow_negative=True) == -500
+    with pytest.raises(InputError, match="マイナスの金額は入力できません"):
+        parse_yen("△500", "a", "売上")  # read before, refused here: the sign rule is the caller's
+    for field, label in (("fees.plan", "計画策定支援費用"), ("fees.monitoring", "伴走支援費用")):
+        for text, why in (("1e5", "指数を使った書き方"), ("ten", "金額として読み取れません")):
+            with pytest.raises(InputError) as caught:
+                parse_yen(text, field, label)
+            assert caught.value.errors[0].field == field
+            assert caught.value.errors[0].message.startswith(f"{label}：「{text}」は{why}")
+    assert parse_rate("３割", "a", "割合") == parse_rate("３割", "b", "掛け率") == Fraction(3, 10)
