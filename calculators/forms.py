@@ -292,14 +292,15 @@ def shows(rule: str, values: dict[str, Any]) -> bool:
     )
 
 
-def parsed_values(tool: str, request: Any) -> dict[str, str]:
-    """How each typed number was read (``150万`` → ``1,500,000円``), for display beside its input."""
+def parsed_values(tool: str, request: Any, flat: dict[str, Any] | None = None) -> dict[str, str]:
+    """How each typed number was read (``150万`` → ``1,500,000円``), for display beside its input.
+    ``flat``: the request already flattened, when the caller has it."""
     try:
         form = form_for(tool)
     except (KeyError, ModuleNotFoundError):
         return {}
     shown: dict[str, str] = {}
-    for name, value in flatten(request).items():
+    for name, value in (flat if flat is not None else flatten(request)).items():
         described = form.describe(name)
         kind = described[1] if described else None
         if kind not in PARSERS or not isinstance(value, (str, int, float)) or isinstance(value, bool):

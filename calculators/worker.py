@@ -32,11 +32,13 @@ def _json(document: Any) -> str:
     return text
 
 
-def _layout(tool: str, request: Any) -> dict[str, Any]:
+def _layout(tool: str, request: Any, flat: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the page's widget lays out for this request (ToolForm.layout: a grid's months or
     years), with every answer, also one with errors: the browser never reads a month itself."""
     try:
-        return forms.form_for(tool).layout(forms.flatten(request)) if isinstance(request, dict) else {}
+        if not isinstance(request, dict):
+            return {}
+        return forms.form_for(tool).layout(flat if flat is not None else forms.flatten(request))
     except Exception:  # noqa: BLE001 - the layout follows the next readable request
         return {}
 
@@ -44,15 +46,17 @@ def _layout(tool: str, request: Any) -> dict[str, Any]:
 def _answer(tool: str, request_json: str, shown_digest: str) -> dict[str, Any]:
     code, document, request = answer(tool, request_json)
     text = compact(document)  # the data `python -m kaizen_core` prints, without its indentation
+    flat = None
     try:
-        parsed = forms.parsed_values(tool, request)
+        flat = forms.flatten(request) if isinstance(request, dict) else None  # once for both
+        parsed = forms.parsed_values(tool, request, flat)
     except Exception:  # noqa: BLE001 - how numbers were read is a help, never a reason to fail
         parsed = {}
     reply: dict[str, Any] = {
         "status": code,
         "parsed": parsed,
         "summary": "",
-        "layout": _layout(tool, request),
+        "layout": _layout(tool, request, flat),
     }
     if code == 0:
         view = tool_view(tool)
