@@ -113,13 +113,12 @@ class _Slice:
         self, label: str, key: str, values: list[int], amount: int | None, css: str, *, plannable: bool
     ) -> str:
         """A line of the table: one cell a month (three for a month with actuals), then its 合計."""
+        months = zip(self.rows, values, strict=True)
         cells: list[str] = []
-        if len(values) != len(self.rows):
-            raise ValueError(f"{label}: {len(values)} figures for {len(self.rows)} months")
         if not self.has_actuals:  # the usual table, rebuilt on every keystroke: one cell a month
-            cells = [_cell(value) for value in values]
+            cells = [_cell(value) for _, value in months]
         else:
-            for row, value in zip(self.rows, values, strict=True):
+            for row, value in months:
                 cells.extend(_line_cells(row, key, value, plannable=plannable))
         klass = f' class="{css}"' if css else ""
         return f'<tr{klass}><th scope="row">{esc(label)}</th>{"".join(cells)}{self.total_cell(amount)}</tr>'
